@@ -1,0 +1,217 @@
+"""ASGI composition: every component of the network on one Starlette application."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from graphql import OperationType
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from sqlalchemy.engine import Engine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from iwlz import __version__, regio
+from iwlz.config import Settings
+from iwlz.core.clock import Clock, SystemClock
+from iwlz.core.db import create_engine
+from iwlz.core.logging import span_id_var, trace_id_var
+from iwlz.core.tracing import SPAN_HEADER, TRACE_HEADER, incoming_trace, new_span_id
+from iwlz.graphql.http import GraphQLEndpoint, Guard, Limits, ParsedOperation
+from iwlz.registers.indicatie.api import build_beheer_schema, build_read_schema
+from iwlz.registers.indicatie.service import Indicatieregister
+
+log = logging.getLogger("iwlz.http")
+
+
+@dataclass
+class Network:
+    """The running components, for tests and the CLI to reach into."""
+
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    indicatieregister: Indicatieregister
+    metrics: CollectorRegistry
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    guard: Guard | None = None,
+) -> Starlette:
+    """Build the application. ``guard`` is the policy enforcement point for register APIs."""
+    engine = engine or create_engine(settings.database_url)
+    clock = clock or SystemClock()
+    resolver = (
+        regio.GemeenteResolver.from_csv(settings.postcode_gemeente_csv)
+        if settings.postcode_gemeente_csv
+        else regio.GemeenteResolver()
+    )
+    ir = Indicatieregister(engine, clock=clock, gemeente_resolver=resolver)
+    metrics = CollectorRegistry()
+    requests_total = Counter(
+        "iwlz_http_requests_total",
+        "HTTP requests",
+        ["route", "method", "status"],
+        registry=metrics,
+    )
+    latency = Histogram(
+        "iwlz_http_request_duration_seconds",
+        "HTTP request latency",
+        ["route"],
+        registry=metrics,
+        buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+    )
+    limits = Limits(
+        max_body_bytes=settings.max_body_bytes,
+        max_depth=settings.graphql_max_depth,
+        max_aliases=settings.graphql_max_aliases,
+        max_tokens=settings.graphql_max_tokens,
+        introspection=settings.dev,
+    )
+
+    def ir_context(request: Request, operation: ParsedOperation) -> dict[str, Any]:
+        return {"indicatieregister": ir, "request": request, "operation": operation}
+
+    ir_read = GraphQLEndpoint(
+        build_read_schema(),
+        context_factory=ir_context,
+        guard=guard,
+        limits=limits,
+        name="indicatieregister",
+    )
+    ir_beheer = GraphQLEndpoint(
+        build_beheer_schema(),
+        context_factory=ir_context,
+        guard=guard,
+        limits=limits,
+        allowed_operations=frozenset({OperationType.QUERY, OperationType.MUTATION}),
+        name="indicatieregister-beheer",
+    )
+
+    async def healthz(_request: Request) -> Response:
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except Exception as exc:  # report, don't crash: the probe must get an answer
+            log.warning("health check failed", extra={"error": str(exc)})
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
+
+    async def metrics_endpoint(_request: Request) -> Response:
+        return Response(generate_latest(metrics), media_type=CONTENT_TYPE_LATEST)
+
+    async def index(_request: Request) -> Response:
+        return HTMLResponse(_INDEX_HTML.format(version=__version__))
+
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
+        Route("/indicatieregister/graphql", ir_read, methods=["GET", "POST", "PUT", "DELETE"]),
+        Route(
+            "/indicatieregister/beheer/graphql", ir_beheer, methods=["GET", "POST", "PUT", "DELETE"]
+        ),
+    ]
+    app = Starlette(routes=routes)
+
+    app = Starlette(routes=routes)
+    app.add_middleware(ObserveMiddleware, requests_total=requests_total, latency=latency)
+    app.state.network = Network(settings, engine, clock, ir, metrics)
+    return app
+
+
+class ObserveMiddleware:
+    """Trace IDs (B3), metrics and one structured log line per request (pure ASGI: cheap)."""
+
+    def __init__(self, app: ASGIApp, *, requests_total: Counter, latency: Histogram) -> None:
+        self.app = app
+        self.requests_total = requests_total
+        self.latency = latency
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
+        trace = incoming_trace(headers.get(TRACE_HEADER.lower()))
+        span = new_span_id()
+        token = trace_id_var.set(trace)
+        span_token = span_id_var.set(span)
+        start = time.perf_counter()
+        status = 500
+
+        async def send_with_trace(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                extra = [
+                    (TRACE_HEADER.encode(), trace.encode()),
+                    (SPAN_HEADER.encode(), span.encode()),
+                ]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_trace)
+        finally:
+            elapsed = time.perf_counter() - start
+            path = scope.get("path", "")
+            route = _route_name(path)
+            method = scope.get("method", "")
+            self.requests_total.labels(route, method, str(status)).inc()
+            self.latency.labels(route).observe(elapsed)
+            log.info(
+                "request",
+                extra={
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )
+            trace_id_var.reset(token)
+            span_id_var.reset(span_token)
+
+
+def _route_name(path: str) -> str:
+    for known in (
+        "/indicatieregister/beheer/graphql",
+        "/indicatieregister/graphql",
+        "/healthz",
+        "/metrics",
+    ):
+        if path == known:
+            return known
+    return "other"
+
+
+_INDEX_HTML = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>iwlz network</title></head>
+<body>
+<h1>iwlz {version}</h1>
+<p>Local iWlz network. Endpoints:</p>
+<ul>
+<li><code>POST /indicatieregister/graphql</code> &mdash; Indicatieregister (read, wlzIndicatie)</li>
+<li><code>POST /indicatieregister/beheer/graphql</code> &mdash; CIZ beheer API (mutations)</li>
+<li><a href="/healthz">/healthz</a> &middot; <a href="/metrics">/metrics</a></li>
+</ul>
+</body></html>
+"""

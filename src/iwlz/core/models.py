@@ -1,0 +1,8 @@
+"""Imports every component's tables so that the shared metadata is complete."""
+
+from __future__ import annotations
+
+
+def load_all_models() -> None:
+    import iwlz.core.events
+    import iwlz.registers.indicatie.models  # noqa: F401

@@ -1,0 +1,1 @@
+"""GraphQL layer shared by the registers: scalars, filter/sort compiler, limits."""
