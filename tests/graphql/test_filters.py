@@ -265,7 +265,9 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-def select(engine: Engine, where: Mapping[str, Any] | None, entity: str = "Bemiddeling") -> set[str]:
+def select(
+    engine: Engine, where: Mapping[str, Any] | None, entity: str = "Bemiddeling"
+) -> set[str]:
     """Labels matched in SQL, checked against the reference evaluator."""
     table = TABLES[entity]
     with engine.connect() as conn:
@@ -538,7 +540,11 @@ def test_to_many_quantifiers(engine: Engine) -> None:
     assert select(engine, {"specificatie": {"all": a1, "any": True}}) == {"B2", "B5"}
     # S4 has no instelling, so B4 fails; S3 has no percentage, and ngt holds on NULL.
     assert select(engine, {"specificatie": {"all": {"instelling": {"neq": None}}}}) == ALL - {"B4"}
-    assert select(engine, {"specificatie": {"all": {"percentage": {"ngt": 50}}}}) == {"B2", "B3", "B4"}
+    assert select(engine, {"specificatie": {"all": {"percentage": {"ngt": 50}}}}) == {
+        "B2",
+        "B3",
+        "B4",
+    }
 
 
 def test_nested_relations_and_cycles(engine: Engine) -> None:

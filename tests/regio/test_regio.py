@@ -86,7 +86,7 @@ def test_every_gemeente_gets_a_zorgkantoor_in_cod001() -> None:
 
 
 def test_expired_region_22_is_served_by_rotterdam() -> None:
-    schiedam = [g for g in gemeenten() if g.naam == "Schiedam"][0]
+    schiedam = next(g for g in gemeenten() if g.naam == "Schiedam")
     assert schiedam.regio_code == "22"
     assert zorgkantoor_voor_gemeente(schiedam.code).uzovi == "5521"
     assert "5522" not in get_codelist("COD001")

@@ -7,6 +7,7 @@ requested parts of any number of indications with one query per table.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -339,7 +340,7 @@ class Indicatieregister:
         ``onderdelen`` names the parts to load (see :data:`PARTS`); None loads all.
         Contact data follows IRA0001A for ``peildatum`` (default: today).
         """
-        stmt = m.labelled(m.wlz_indicatie).where(where).order_by(m.wlz_indicatie.c[m.ROOT])
+        stmt = _root_select().where(where).order_by(m.wlz_indicatie.c[m.ROOT])
         stmt = stmt.limit(self.max_results + 1)
         roots = [dict(r) for r in conn.execute(stmt).mappings()]
         if len(roots) > self.max_results:
@@ -560,15 +561,81 @@ PARTS: dict[str, tuple[sa.Table, ...]] = {
 }
 
 
-def _rows(conn: Connection, table: sa.Table, root_ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+@functools.cache
+def _child_select(table: sa.Table, many: bool) -> sa.Select[Any]:
+    # Built once per table: constructing a SELECT costs several times more than running it.
     col = table.c[m.ROOT]
-    cond = col == root_ids[0] if len(root_ids) == 1 else col.in_(root_ids)
+    cond = col.in_(sa.bindparam("roots", expanding=True)) if many else col == sa.bindparam("root")
+    return m.labelled(table).where(cond)
+
+
+def _rows(conn: Connection, table: sa.Table, root_ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    if len(root_ids) == 1:
+        result = conn.execute(_child_select(table, False), {"root": root_ids[0]})
+    else:
+        result = conn.execute(_child_select(table, True), {"roots": list(root_ids)})
+    pk = next(iter(table.primary_key.columns)).key
     out = []
-    for r in conn.execute(m.labelled(table).where(cond)).mappings():
+    for r in result.mappings():
         d = dict(r)
-        pk = next(iter(table.primary_key.columns)).key
-        d["id"] = d[pk]
+        d["id"] = d[pk]  # the deprecated `id` field of the 1.6.x types
         out.append(d)
+    return out
+
+
+_GEGEVENS_PARTS = (
+    ("adres", m.adres, "adresID"),
+    ("telefoon", m.telefoon, "telefoonID"),
+    ("email", m.email, "emailID"),
+)
+
+
+@functools.cache
+def _root_select() -> sa.Select[Any]:
+    return m.labelled(m.wlz_indicatie)
+
+
+@functools.cache
+def _gegevens_select(many: bool) -> sa.Select[Any]:
+    """ContactGegevens with their adres, telefoon and email in one query (LEFT JOINs)."""
+    cg = m.contact_gegevens
+    cols = [c.label(c.key) for c in cg.c]
+    joined: sa.FromClause = cg
+    for prefix, table, _pk in _GEGEVENS_PARTS:
+        cols += [
+            c.label(f"{prefix}.{c.key}")
+            for c in table.c
+            if c.key not in (m.ROOT, "contactGegevensID")
+        ]
+        joined = joined.outerjoin(table, table.c.contactGegevensID == cg.c.contactGegevensID)
+    col = cg.c[m.ROOT]
+    cond = col.in_(sa.bindparam("roots", expanding=True)) if many else col == sa.bindparam("root")
+    return sa.select(*cols).select_from(joined).where(cond)
+
+
+def _gegevens_rows(conn: Connection, root_ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    if len(root_ids) == 1:
+        result = conn.execute(_gegevens_select(False), {"root": root_ids[0]})
+    else:
+        result = conn.execute(_gegevens_select(True), {"roots": list(root_ids)})
+    out = []
+    for r in result.mappings():
+        g: dict[str, Any] = {
+            k: r[k] for k in ("contactGegevensID", "clientID", "contactPersoonID", m.ROOT)
+        }
+        g["id"] = g["contactGegevensID"]
+        for prefix, table, pk in _GEGEVENS_PARTS:
+            if r[f"{prefix}.{pk}"] is None:
+                g[prefix] = None
+                continue
+            part = {
+                c.key: r[f"{prefix}.{c.key}"]
+                for c in table.c
+                if c.key not in (m.ROOT, "contactGegevensID")
+            }
+            part["id"] = part[pk]
+            g[prefix] = part
+        out.append(g)
     return out
 
 
@@ -592,7 +659,9 @@ def load_parts(
     """Attach the requested parts to ``roots`` in place; one query per needed table."""
     names = set(PARTS) if onderdelen is None else set(onderdelen) & set(PARTS)
     tables = {t for n in names for t in PARTS[n]}
-    if m.contact_gegevens in tables and m.client not in tables:
+    gegevens_needed = bool(tables & {m.contact_gegevens, m.adres, m.telefoon, m.email})
+    tables -= {m.contact_gegevens, m.adres, m.telefoon, m.email}
+    if gegevens_needed:
         tables.add(m.client)
     ids_ = [r[m.ROOT] for r in roots]
     R = m.ROOT
@@ -609,19 +678,12 @@ def load_parts(
             b["beperkingScores"] = lst
     gegevens_by_client: dict[Any, list[dict[str, Any]]] = {}
     gegevens_by_persoon: dict[Any, list[dict[str, Any]]] = {}
-    if m.contact_gegevens in tables:
-        parts = {
-            k: {r["contactGegevensID"]: r for r in data.get(t, [])}
-            for k, t in (("adres", m.adres), ("telefoon", m.telefoon), ("email", m.email))
-        }
+    if gegevens_needed:
+        # IRA0001A: only contact data not ended at the moment of consultation.
         visible = []
-        for g in data[m.contact_gegevens]:
-            for k in ("adres", "telefoon", "email"):
-                g[k] = parts[k].get(g["contactGegevensID"])
-            # IRA0001A: only contact data not ended at the moment of consultation.
+        for g in _gegevens_rows(conn, ids_):
             items = [g[k] for k in ("adres", "telefoon", "email") if g[k] is not None]
-            loaded = any(t in tables for t in (m.adres, m.telefoon, m.email))
-            if not loaded or not items or any(_open_on(i, peildatum) for i in items):
+            if not items or any(_open_on(i, peildatum) for i in items):
                 visible.append(g)
         gegevens_by_client = _group((g for g in visible if g["clientID"]), "clientID")
         gegevens_by_persoon = _group(
