@@ -31,7 +31,15 @@ from iwlz.core.logging import span_id_var, trace_id_var
 from iwlz.core.tracing import SPAN_HEADER, TRACE_HEADER, incoming_trace, new_span_id
 from iwlz.graphql.http import GraphQLEndpoint, Guard, Limits, ParsedOperation
 from iwlz.registers.indicatie.api import build_beheer_schema, build_read_schema
+from iwlz.nid.http import JwksEndpoint, TokenEndpoint
+from iwlz.nid.keys import SigningKey
+from iwlz.nid.participants import SCOPE_IR_CREATE, SCOPE_IR_READ, SCOPE_IR_READ_DEPRECATED
+from iwlz.nid.pdp import Pip
+from iwlz.nid.setup import JWKS_PATH, TOKEN_PATH, Nid, build_nid
 from iwlz.registers.indicatie.service import Indicatieregister
+
+IR_READ_PATH = "/indicatieregister/graphql"
+IR_BEHEER_PATH = "/indicatieregister/beheer/graphql"
 
 log = logging.getLogger("iwlz.http")
 
@@ -45,6 +53,7 @@ class Network:
     clock: Clock
     indicatieregister: Indicatieregister
     metrics: CollectorRegistry
+    nid: Nid
 
 
 def create_app(
@@ -53,8 +62,15 @@ def create_app(
     engine: Engine | None = None,
     clock: Clock | None = None,
     guard: Guard | None = None,
+    pip: Pip | None = None,
+    signing_key: SigningKey | None = None,
 ) -> Starlette:
-    """Build the application. ``guard`` is the policy enforcement point for register APIs."""
+    """Build the application with nID in front of every register endpoint.
+
+    ``guard`` replaces nID's PEP on the register endpoints (tests of a register's own
+    behaviour only); ``pip`` is the PDP's information point (default: in-memory until the
+    Bemiddelingsregister serves it); ``signing_key`` overrides nID's token key.
+    """
     engine = engine or create_engine(settings.database_url)
     clock = clock or SystemClock()
     resolver = (
@@ -63,6 +79,12 @@ def create_app(
         else regio.GemeenteResolver()
     )
     ir = Indicatieregister(engine, clock=clock, gemeente_resolver=resolver)
+    nid = build_nid(settings, engine, clock, pip=pip, key=signing_key)
+    ir_guard: Guard = guard or nid.protect(
+        IR_READ_PATH, register="indicatieregister",
+        scope_prefixes=(SCOPE_IR_READ, SCOPE_IR_READ_DEPRECATED))
+    beheer_guard: Guard = guard or nid.protect(
+        IR_BEHEER_PATH, register="indicatieregister-beheer", scope_prefixes=(SCOPE_IR_CREATE,))
     metrics = CollectorRegistry()
     requests_total = Counter(
         "iwlz_http_requests_total",
@@ -86,7 +108,8 @@ def create_app(
     )
 
     def ir_context(request: Request, operation: ParsedOperation) -> dict[str, Any]:
-        return {"indicatieregister": ir, "request": request, "operation": operation}
+        return {"indicatieregister": ir, "request": request, "operation": operation,
+                "claims": operation.state.get("claims")}
 
     ir_read = GraphQLEndpoint(
         build_read_schema(),
@@ -132,7 +155,7 @@ def create_app(
 
     app = Starlette(routes=routes)
     app.add_middleware(ObserveMiddleware, requests_total=requests_total, latency=latency)
-    app.state.network = Network(settings, engine, clock, ir, metrics)
+    app.state.network = Network(settings, engine, clock, ir, metrics, nid)
     return app
 
 

@@ -19,6 +19,15 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+participants_app = typer.Typer(
+    help="nID participant registry: toetreden (add), list, uittreden (revoke).",
+    no_args_is_help=True)
+app.add_typer(participants_app, name="participants")
+audit_app = typer.Typer(help="nID audit log: verify the hash chain, show records.",
+                        no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+dev_app = typer.Typer(help="Developer conveniences (dev mode only).", no_args_is_help=True)
+app.add_typer(dev_app, name="dev")
 
 
 def _settings(database_url: str | None) -> Settings:
@@ -175,7 +184,12 @@ def serve(
         migrate.upgrade(engine)
     elif migrate.current_revision(engine) != migrate.head_revision():
         _fail("the database schema is not up to date: run `iwlz db upgrade` (or --migrate).")
-    application = create_app(settings, engine=engine)
+    from iwlz.config import ConfigurationError
+
+    try:
+        application = create_app(settings, engine=engine)
+    except ConfigurationError as exc:
+        _fail(str(exc))
     uvicorn.run(
         application,
         host=host or settings.host,
@@ -205,6 +219,12 @@ def demo(
 
     from iwlz.registers.indicatie.models import wlz_indicatie
 
+    from iwlz.nid.demo import seed_demo_participants
+    from iwlz.nid.participants import ParticipantRegistry
+
+    added = seed_demo_participants(ParticipantRegistry(engine), Path(settings.nid_keys_dir))
+    if added:
+        typer.echo(f"registered {added} demo participants (keys in {settings.nid_keys_dir}/)")
     with engine.connect() as conn:
         count = conn.execute(select(func.count()).select_from(wlz_indicatie)).scalar_one()
     if count == 0:
@@ -221,6 +241,182 @@ def demo(
         typer.echo(f"database already holds {count} indications; manifest: {manifest}")
     typer.echo(f"\niwlz network on http://{settings.host}:{port or settings.port}/ (Ctrl-C stops)")
     serve(host=None, port=port, database_url=None, migrate_first=False)
+
+
+def _migrated_engine(settings: Settings) -> Any:
+    from iwlz.core import migrate
+
+    engine = _engine(settings)
+    if migrate.current_revision(engine) != migrate.head_revision():
+        _fail("the database schema is not up to date: run `iwlz db upgrade` first.")
+    return engine
+
+
+@participants_app.command("add")
+def participants_add(
+    type_: Annotated[str, typer.Option("--type", help=(
+        "ciz, zorgkantoor, zorgaanbieder, cak, gemeente, netwerkbeheerder or leverancier"))],
+    identifier: Annotated[str, typer.Option(
+        "--id", help="<IDTYPE>:<value>, e.g. UZOVI:5501, AGB:12345678, KVK:62253778")],
+    naam: Annotated[str, typer.Option("--naam", help="Organisation name.")],
+    jwks_file: Annotated[Path, typer.Option(
+        "--jwks", help="JSON Web Key Set file with the participant's PUBLIC key(s).",
+        exists=True, dir_okay=False)],
+    scope: Annotated[list[str] | None, typer.Option(
+        "--scope", help="Allowed scope (repeat); default: the type's usual scopes.")] = None,
+    acts_for: Annotated[list[str] | None, typer.Option(
+        "--acts-for", help="Participant it may act on behalf of (repeat), e.g. UZOVI:5501.")
+    ] = None,
+    database_url: DbOption = None,
+) -> None:
+    """Register a participant (toetreden) with its public keys and allowed scopes."""
+    from iwlz.nid.participants import ParticipantError, ParticipantRegistry
+
+    registry = ParticipantRegistry(_migrated_engine(_settings(database_url)))
+    try:
+        jwks = json.loads(jwks_file.read_text())
+        p = registry.add(type=type_, identifier=identifier, naam=naam, jwks=jwks,
+                         scopes=scope or None, acts_for=acts_for or ())
+    except (ParticipantError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(f"added {p.client_id} ({p.type}, {p.naam}) with scopes: {', '.join(p.scopes)}")
+
+
+@participants_app.command("list")
+def participants_list(
+    type_: Annotated[str | None, typer.Option("--type", help="Only this type.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    database_url: DbOption = None,
+) -> None:
+    """List participants with their status."""
+    from iwlz.nid.participants import ParticipantRegistry
+
+    registry = ParticipantRegistry(_migrated_engine(_settings(database_url)))
+    found = registry.list(type=type_)
+    if as_json:
+        typer.echo(json.dumps([{"client_id": p.client_id, "type": p.type, "naam": p.naam,
+                                "status": p.status, "scopes": list(p.scopes)} for p in found],
+                              indent=1))
+        return
+    for p in found:
+        typer.echo(f"{p.client_id:24} {p.type:16} {p.status:8} {p.naam}")
+    typer.echo(f"{len(found)} participants", err=True)
+
+
+@participants_app.command("revoke")
+def participants_revoke(
+    client_id: Annotated[str, typer.Argument(help="e.g. uzovi:5501 or UZOVI:5501")],
+    database_url: DbOption = None,
+) -> None:
+    """Revoke a participant (uittreden): no new tokens; its tokens stop working within 5 s."""
+    from iwlz.nid.participants import (
+        ParticipantError,
+        ParticipantRegistry,
+        make_client_id,
+        parse_client_id,
+    )
+
+    registry = ParticipantRegistry(_migrated_engine(_settings(database_url)))
+    try:
+        p = registry.revoke(make_client_id(*parse_client_id(client_id)))
+    except ParticipantError as exc:
+        _fail(str(exc))
+    typer.echo(f"revoked {p.client_id} at {p.revoked_at}")
+
+
+@dev_app.command("token")
+def dev_token(
+    participant: Annotated[str, typer.Option(
+        "--participant", help="Demo participant, e.g. UZOVI:5515, AGB:12345678, KVK:62253778")],
+    scope: Annotated[str, typer.Option(help="Scope(s), space separated.")] = (
+        "registers/wlzindicatieregister/indicaties/indicatie:read"),
+    audience: Annotated[str | None, typer.Option(
+        help="Resource URL; default: the Indicatieregister read endpoint.")] = None,
+    on_behalf_of: Annotated[str | None, typer.Option(
+        "--on-behalf-of", help="Act for this participant (needs a registered machtiging).")
+    ] = None,
+    database_url: DbOption = None,
+) -> None:
+    """Print an access token for a demo participant (a real private_key_jwt token request)."""
+    from iwlz.core.clock import SystemClock
+    from iwlz.nid.client import token_request
+    from iwlz.nid.demo import participant_key
+    from iwlz.nid.setup import build_nid
+    from iwlz.nid.tokens import TokenError
+
+    settings = _settings(database_url)
+    if not settings.dev:
+        _fail("`iwlz dev token` works in dev mode only: set IWLZ_DEV=true (make demo does).")
+    nid = build_nid(settings, _migrated_engine(settings), SystemClock())
+    base = settings.public_url.rstrip("/")
+    nid.audiences.extend([f"{base}/indicatieregister/graphql",
+                          f"{base}/indicatieregister/beheer/graphql"])
+    try:
+        client_id, key = participant_key(Path(settings.nid_keys_dir), participant)
+    except Exception as exc:
+        _fail(f"no demo key for {participant}: {exc}. Run `iwlz demo` first, or use a "
+              "participant listed by `iwlz participants list`.")
+    params = token_request(client_id, key, nid.token_endpoint, scope=scope,
+                           audience=audience or f"{base}/indicatieregister/graphql",
+                           on_behalf_of=on_behalf_of)
+    try:
+        issued = nid.server.token(params)
+    except TokenError as exc:
+        _fail(f"{exc.error}: {exc.description}")
+    typer.echo(issued.access_token)
+
+
+@audit_app.command("verify")
+def audit_verify(database_url: DbOption = None) -> None:
+    """Walk the audit log's hash chain; exit 1 and list problems if anything was altered."""
+    from iwlz.config import require_secret
+    from iwlz.nid.audit import AuditLog
+
+    settings = _settings(database_url)
+    log = AuditLog(_migrated_engine(settings),
+                   bsn_key=require_secret(settings, "audit_bsn_key").encode())
+
+    def progress(done: int, total: int) -> None:
+        typer.echo(f"\rverified {done:,}/{total:,}", nl=False, err=True)
+
+    result = log.verify(progress=progress)
+    typer.echo("", err=True)
+    for problem in result.problems:
+        typer.secho(problem, fg=typer.colors.RED)
+    typer.echo(f"{result.checked:,} records checked: {'OK' if result.ok else 'BROKEN'}")
+    if not result.ok:
+        raise typer.Exit(code=1)
+
+
+@audit_app.command("show")
+def audit_show(
+    participant: Annotated[str | None, typer.Option(
+        "--participant", help="client_id, e.g. uzovi:5515")] = None,
+    bsn: Annotated[str | None, typer.Option(
+        "--bsn", help="BSN (looked up by keyed hash; never stored in clear)")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Most records to show.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    database_url: DbOption = None,
+) -> None:
+    """Show audit records, newest first, for a participant or a BSN."""
+    import dataclasses
+
+    from iwlz.config import require_secret
+    from iwlz.nid.audit import AuditLog
+
+    settings = _settings(database_url)
+    log = AuditLog(_migrated_engine(settings),
+                   bsn_key=require_secret(settings, "audit_bsn_key").encode())
+    records = log.show(participant=participant, bsn=bsn, limit=limit)
+    for r in records:
+        if as_json:
+            typer.echo(json.dumps(dataclasses.asdict(r), default=str))
+        else:
+            typer.echo(" ".join(str(x) for x in (
+                r.seq, r.occurred_at, r.event_type, r.decision, r.participant,
+                r.operation or "-", r.use_case or "-", ",".join(r.records) or "-",
+                r.reason or "")))
+    typer.echo(f"{len(records)} records", err=True)
 
 
 def main() -> None:

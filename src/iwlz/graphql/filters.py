@@ -605,7 +605,7 @@ def _string_condition(
     column: sa.ColumnElement[Any], op: BinaryOp, value: str
 ) -> sa.ColumnElement[bool]:
     if value == "":
-        return sa.true()
+        return column.is_not(None)
     n = len(value)
     if op == "contains":
         return _strpos(column, value) > 0

@@ -319,8 +319,10 @@ class GraphQLEndpoint:
         if media == JSON:
             payload["data"] = None
             return json_response(payload, 200, media)
-        status = 400 if all(user for _, user in formatted) else 500
-        return json_response(payload, status, media)
+        if not all(user for _, user in formatted):
+            return json_response(payload, 500, media)
+        codes = {f["extensions"].get("code") for f, _ in formatted}
+        return json_response(payload, 403 if "FORBIDDEN" in codes else 400, media)
 
 
 def _format_error(error: GraphQLError, default_code: str) -> dict[str, Any]:

@@ -235,3 +235,30 @@ def test_only_selected_parts_are_loaded(ir: Indicatieregister, onderdelen: set[s
     with ir.engine.connect() as conn:
         ir.zoek(conn, sa.true(), onderdelen=onderdelen)
     assert len(statements) == 1 + len(onderdelen)
+
+
+def test_bulk_input_missing_required_fields_is_reported_not_crashing(
+    ir: Indicatieregister,
+) -> None:
+    data = indicatie()
+    del data["client"]["geslachtsnaam"]
+    data["geindiceerdZorgzwaartepakket"][0]["ingangsdatum"] = "2026-03-01"
+    outcomes = ir.registreer_batch([data, {"bsn": "111222333"}])
+    first = {(f.veld, f.code) for f in outcomes[0].fouten}
+    assert ("indicatie.client.geslachtsnaam", "VERPLICHT") in first
+    assert ("indicatie.geindiceerdZorgzwaartepakket[0].ingangsdatum", "TYPE") in first
+    assert ("indicatie.client", "VERPLICHT") in {(f.veld, f.code) for f in outcomes[1].fouten}
+    assert _count(ir, m.wlz_indicatie) == 0
+
+
+def test_more_date_and_format_rules(ir: Indicatieregister) -> None:
+    data = indicatie(einddatum=dt.date(2026, 4, 1))
+    data["geindiceerdZorgzwaartepakket"][0]["ingangsdatum"] = dt.date(2026, 5, 1)
+    data["client"]["geboorteDatum"] = dt.date(2026, 4, 1)
+    data["client"]["voorletters"] = "Ş"
+    data["client"]["contactGegevens"][1]["telefoon"]["landnummer"] = "+31"
+    velden = {(f.veld, f.code) for f in ir.registreer(data).fouten}
+    assert ("indicatie.geindiceerdZorgzwaartepakket[0].ingangsdatum", "DATUMVOLGORDE") in velden
+    assert ("indicatie.client.geboorteDatum", "DATUMVOLGORDE") in velden
+    assert ("indicatie.client.contactGegevens[1].telefoon.landnummer", "FORMAAT") in velden
+    assert not any(v.endswith("voorletters") for v, _ in velden)

@@ -9,7 +9,7 @@ from typing import Any
 from ariadne import MutationType, ObjectType, QueryType
 from graphql import GraphQLSchema
 
-from iwlz.graphql.errors import BadUserInput
+from iwlz.graphql.errors import BadUserInput, Forbidden
 from iwlz.graphql.filters import Context, Entity, Registry, Scalar, compile_where
 from iwlz.graphql.schema import Info, build_schema, load_sdl, selected_field_names
 from iwlz.registers.indicatie import models as m
@@ -47,8 +47,27 @@ def _register(info: Info) -> Indicatieregister:
     return ir
 
 
+# Filter keys that name the caller, and the token claim each must equal.
+IDENTITY_ARGUMENTS = {"initieelVerantwoordelijkZorgkantoor": "uzovi", "agbCodeInstelling": "agb"}
+
+
+def enforce_identity_arguments(where: dict[str, Any] | None, claims: Any) -> None:
+    """Second line of defence behind the PDP: identity arguments must be the caller's own.
+
+    A policy mistake must not widen access, so the register checks this itself for every
+    request that came through nID (``claims`` present).
+    """
+    if claims is None or not where:
+        return
+    for key, claim in IDENTITY_ARGUMENTS.items():
+        value = (where.get(key) or {}).get("eq") if isinstance(where.get(key), dict) else None
+        if key in where and value != claims.get(claim):
+            raise Forbidden(f"{key} must be the caller's own {claim}.")
+
+
 def _zoek(info: Info, where: dict[str, Any] | None) -> list[dict[str, Any]]:
     ir = _register(info)
+    enforce_identity_arguments(where, info.context.get("claims"))
     raadpleeg = (where or {}).get("raadpleegDatum")
     today = ir.clock.today()
     if isinstance(raadpleeg, dt.date) and raadpleeg > today:

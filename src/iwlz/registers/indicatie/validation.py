@@ -96,7 +96,35 @@ MAX_LENGTH: dict[str, int] = {
 }
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_VOORLETTERS_RE = re.compile(r"^[A-Za-zÀ-ÿ]{1,6}$")
+
+# Non-null fields of each input type (the GraphQL schema checks these at the API; bulk loads
+# that do not pass through GraphQL rely on this table).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "WlzIndicatie": (
+        "bsn",
+        "besluitnummer",
+        "soortWlzindicatie",
+        "afgiftedatum",
+        "ingangsdatum",
+        "client",
+    ),
+    "GeindiceerdZorgzwaartepakket": ("zzpCode", "ingangsdatum", "financiering"),
+    "Grondslag": ("grondslag", "volgorde"),
+    "Beperking": ("categorie",),
+    "BeperkingScore": ("beperkingVraag", "beperkingScore"),
+    "Stoornis": ("grondslag", "diagnoseCodelijst", "ziektebeeldStoornis"),
+    "StoornisScore": ("stoornisVraag", "stoornisScore"),
+    "Wzd": ("wzdVerklaring",),
+    "Client": ("bsn", "geheimeClient", "geboorteDatum", "geslacht", "geslachtsnaam", "naamGebruik"),
+    "ContactPersoon": ("relatieNummer", "soortRelatie", "ingangsdatum"),
+    "Adres": ("adresSoort", "ingangsdatum"),
+    "Telefoon": ("telefoonnummer", "ingangsdatum"),
+    "Email": ("emailadres", "ingangsdatum"),
+}
+_DATE_FIELDS = frozenset(
+    {"afgiftedatum", "ingangsdatum", "einddatum", "vervaldatum", "geboorteDatum"}
+)
+_INT_FIELDS = frozenset({"besluitnummer", "volgorde", "huisnummer"})
 
 
 class _Checker:
@@ -108,6 +136,26 @@ class _Checker:
         self.fouten.append(Veldfout(veld, code, melding))
 
     # -- generic checks ----------------------------------------------------------------
+
+    def required(self, path: str, type_name: str, obj: Mapping[str, Any]) -> bool:
+        """Report missing non-null fields and wrongly typed values; False if any."""
+        ok = True
+        for key in REQUIRED.get(type_name, ()):
+            if obj.get(key) is None:
+                self.add(f"{path}.{key}", "VERPLICHT", f"{key} is required.")
+                ok = False
+        for key, value in obj.items():
+            if value is None:
+                continue
+            if key in _DATE_FIELDS and (
+                not isinstance(value, dt.date) or isinstance(value, dt.datetime)
+            ):
+                self.add(f"{path}.{key}", "TYPE", f"{key} must be a date (YYYY-MM-DD).")
+                ok = False
+            elif key in _INT_FIELDS and (not isinstance(value, int) or isinstance(value, bool)):
+                self.add(f"{path}.{key}", "TYPE", f"{key} must be a whole number.")
+                ok = False
+        return ok
 
     def texts(self, path: str, obj: Mapping[str, Any]) -> None:
         for key, value in obj.items():
@@ -163,6 +211,9 @@ def validate_indicatie(data: Mapping[str, Any], *, today: dt.date) -> list[Veldf
     """Check a WlzIndicatieInput value; returns every problem found (empty: valid)."""
     c = _Checker(today)
     p = "indicatie"
+    # Shape first: the value checks below compare dates and would trip over wrong types.
+    if not _structure(c, p, data):
+        return c.fouten
     c.texts(p, data)
     c.codes(p, "WlzIndicatie", data)
     bsn = data.get("bsn")
@@ -224,6 +275,12 @@ def validate_indicatie(data: Mapping[str, Any], *, today: dt.date) -> list[Veldf
                 "DATUMVOLGORDE",
                 "the zorgzwaartepakket starts before the indication.",
             )
+        if zin is not None and eind is not None and zin > eind:
+            c.add(
+                f"{zp}.ingangsdatum",
+                "DATUMVOLGORDE",
+                "the zorgzwaartepakket starts after the indication ends.",
+            )
         zeind = z.get("einddatum")
         if eind is not None and zeind is not None and zeind > eind:
             c.add(
@@ -273,6 +330,42 @@ def validate_indicatie(data: Mapping[str, Any], *, today: dt.date) -> list[Veldf
     return c.fouten
 
 
+def _structure(c: _Checker, p: str, data: Mapping[str, Any]) -> bool:
+    ok = c.required(p, "WlzIndicatie", data)
+    lists = (
+        ("grondslag", "Grondslag"),
+        ("geindiceerdZorgzwaartepakket", "GeindiceerdZorgzwaartepakket"),
+        ("beperking", "Beperking"),
+        ("stoornis", "Stoornis"),
+        ("stoornisScore", "StoornisScore"),
+    )
+    for key, type_name in lists:
+        for i, item in enumerate(data.get(key) or []):
+            ok &= c.required(f"{p}.{key}[{i}]", type_name, item)
+            for j, score in enumerate(item.get("beperkingScore") or []):
+                ok &= c.required(f"{p}.{key}[{i}].beperkingScore[{j}]", "BeperkingScore", score)
+    if data.get("wzd") is not None:
+        ok &= c.required(f"{p}.wzd", "Wzd", data["wzd"])
+    client = data.get("client")
+    if client is None:
+        return False
+    ok &= c.required(f"{p}.client", "Client", client)
+    owners = [(f"{p}.client", client)]
+    for i, cp in enumerate(client.get("contactPersoon") or []):
+        ok &= c.required(f"{p}.client.contactPersoon[{i}]", "ContactPersoon", cp)
+        owners.append((f"{p}.client.contactPersoon[{i}]", cp))
+    for op, owner in owners:
+        for i, g in enumerate(owner.get("contactGegevens") or []):
+            for key, type_name in (
+                ("adres", "Adres"),
+                ("telefoon", "Telefoon"),
+                ("email", "Email"),
+            ):
+                if g.get(key) is not None:
+                    ok &= c.required(f"{op}.contactGegevens[{i}].{key}", type_name, g[key])
+    return ok
+
+
 def _client(
     c: _Checker, p: str, client: Mapping[str, Any], indicatie: Mapping[str, Any]
 ) -> list[tuple[str, Any]]:
@@ -287,6 +380,12 @@ def _client(
     geboren = client.get("geboorteDatum")
     if geboren is not None and geboren > c.today:
         c.add(f"{p}.geboorteDatum", "TOEKOMST", "geboorteDatum lies in the future.")
+    elif geboren is not None and geboren > indicatie["afgiftedatum"]:
+        c.add(
+            f"{p}.geboorteDatum",
+            "DATUMVOLGORDE",
+            "geboorteDatum lies after the afgiftedatum of the indication.",
+        )
     _voorletters(c, p, client)
     huisarts = client.get("agbcodeHuisarts")
     if isinstance(huisarts, str) and huisarts.strip() and not ids.is_valid_huisarts_agb(huisarts):
@@ -317,7 +416,8 @@ def _client(
 
 def _voorletters(c: _Checker, p: str, obj: Mapping[str, Any]) -> None:
     v = obj.get("voorletters")
-    if isinstance(v, str) and v.strip() and not _VOORLETTERS_RE.match(v):
+    # LDT_Voorletters: 1-6 letters; str.isalpha covers initials beyond Latin-1 (Ş, Ł, İ).
+    if isinstance(v, str) and v.strip() and not (1 <= len(v) <= 6 and v.isalpha()):
         c.add(
             f"{p}.voorletters", "FORMAAT", "voorletters must be 1 to 6 letters, no dots or spaces."
         )
@@ -369,6 +469,13 @@ def _gegevens(c: _Checker, p: str, items: Sequence[Mapping[str, Any]]) -> list[t
                     f"{tp}.telefoonnummer",
                     "FORMAAT",
                     "telefoonnummer must be 1 to 15 digits, without spaces or signs.",
+                )
+            land = tel.get("landnummer")
+            if isinstance(land, str) and not (land.isdigit() and len(land) <= 4):
+                c.add(
+                    f"{tp}.landnummer",
+                    "FORMAAT",
+                    "landnummer must be 1 to 4 digits without '+', e.g. 31.",
                 )
         mail = g.get("email")
         if mail is not None:
