@@ -27,8 +27,9 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from graphql import ExecutionResult, execute, parse, validate
+from graphql import ExecutionResult, OperationDefinitionNode, execute, parse, validate
 from iwlz.demo.synthetic import generate
+from iwlz.graphql.fastpath import compile_query
 
 from iwlz.core import migrate
 from iwlz.core.clock import FixedClock
@@ -141,17 +142,27 @@ def main() -> None:
     schema = build_read_schema()
     document = parse(FULL_TREE)
     assert not validate(schema, document)
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    compiled = compile_query(schema, document, operation)
+    assert compiled is not None, "the template query must take the compiled path"
 
-    def with_db(wid: Any) -> ExecutionResult:
-        result = execute(
-            schema,
-            document,
-            context_value={"indicatieregister": ir},
-            variable_values={"id": str(wid)},
-        )
+    def check(result: ExecutionResult | None) -> ExecutionResult:
         assert isinstance(result, ExecutionResult) and not result.errors, result
         assert result.data and len(result.data["wlzIndicatie"]) == 1
         return result
+
+    def with_db(wid: Any) -> ExecutionResult:
+        return check(compiled.run({"indicatieregister": ir}, {"id": str(wid)}))
+
+    def with_db_core(wid: Any) -> ExecutionResult:
+        return check(
+            execute(
+                schema,
+                document,
+                context_value={"indicatieregister": ir},
+                variable_values={"id": str(wid)},
+            )
+        )
 
     # Same query over in-memory data: preload each sample's tree once, then resolve from RAM.
     preloaded: dict[str, list[dict[str, Any]]] = {}
@@ -164,18 +175,28 @@ def main() -> None:
     mem_schema.query_type.fields["wlzIndicatie"].resolve = (  # type: ignore[union-attr]
         lambda _o, _i, where: preloaded[str(where["wlzindicatieID"]["eq"])]
     )
+    mem_compiled = compile_query(mem_schema, document, operation)
+    assert mem_compiled is not None
 
     def in_memory(wid: str) -> ExecutionResult:
-        result = execute(mem_schema, document, variable_values={"id": wid})
-        assert isinstance(result, ExecutionResult) and not result.errors
-        return result
+        return check(mem_compiled.run({}, {"id": wid}))
+
+    def in_memory_core(wid: str) -> ExecutionResult:
+        return check(execute(mem_schema, document, variable_values={"id": wid}))
 
     from starlette.testclient import TestClient
 
     from iwlz.app import create_app
     from iwlz.config import Settings
+    from iwlz.graphql.http import OpenGuard
 
-    app = create_app(Settings(database_url=args.database_url), engine=engine, clock=CLOCK)
+    # nID is measured apart (bench/authz.py): an open guard isolates the register's own cost.
+    app = create_app(
+        Settings(database_url=args.database_url, dev=True),
+        engine=engine,
+        clock=CLOCK,
+        guard=OpenGuard(),
+    )
     client = TestClient(app)
     body = {"query": FULL_TREE}
 
@@ -183,18 +204,17 @@ def main() -> None:
         r = client.post("/indicatieregister/graphql", json={**body, "variables": {"id": str(wid)}})
         assert r.status_code == 200
 
+    memory_sample = [rng.choice(memory_ids) for _ in range(args.lookups)]
     rows = {
-        "lookup (GraphQL + SQL)": measure(with_db, sample),
-        "GraphQL execution alone (in memory)": measure(
-            in_memory, [rng.choice(memory_ids) for _ in range(args.lookups)]
-        ),
+        "lookup (compiled executor + SQL)": measure(with_db, sample),
+        "lookup (graphql-core executor + SQL)": measure(with_db_core, sample),
+        "GraphQL alone, in memory (compiled)": measure(in_memory, memory_sample),
+        "GraphQL alone, in memory (graphql-core)": measure(in_memory_core, memory_sample),
         "lookup through ASGI app (HTTP semantics)": measure(over_asgi, sample[: args.lookups // 2]),
     }
     size = len(json.dumps(with_db(sample[0]).data))
-    ratio = (
-        rows["lookup (GraphQL + SQL)"]["per_s"]
-        / rows["GraphQL execution alone (in memory)"]["per_s"]
-    )
+    main_row = rows["lookup (compiled executor + SQL)"]
+    ratio = main_row["per_s"] / rows["GraphQL alone, in memory (compiled)"]["per_s"]
     report = {
         "database": engine.dialect.name,
         "indications": len(ids),
@@ -210,14 +230,11 @@ def main() -> None:
         f"\nIndicatieregister full-tree lookup, {engine.dialect.name}, "
         f"{len(ids):,} indications, response {size:,} bytes"
     )
-    print(f"{'':42} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'':44} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8}")
     for name, r in rows.items():
-        print(f"{name:42} {r['per_s']:9,.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f}")
-    print(
-        f"ratio lookup / in-memory execution: {ratio:.2f} "
-        f"(the database part costs {1 / ratio - 1:.0%} of execution time extra)"
-    )
-    verdict = "meets" if rows["lookup (GraphQL + SQL)"]["per_s"] >= 500 else "MISSES"
+        print(f"{name:44} {r['per_s']:9,.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f}")
+    print(f"ratio lookups/s with database / in-memory execution: {ratio:.2f}")
+    verdict = "meets" if main_row["per_s"] >= 500 else "MISSES"
     print(f"target >= 500 lookups/s: {verdict}")
 
 

@@ -114,14 +114,14 @@ def create_app(
     ir_read = GraphQLEndpoint(
         build_read_schema(),
         context_factory=ir_context,
-        guard=guard,
+        guard=ir_guard,
         limits=limits,
         name="indicatieregister",
     )
     ir_beheer = GraphQLEndpoint(
         build_beheer_schema(),
         context_factory=ir_context,
-        guard=guard,
+        guard=beheer_guard,
         limits=limits,
         allowed_operations=frozenset({OperationType.QUERY, OperationType.MUTATION}),
         name="indicatieregister-beheer",
@@ -146,10 +146,10 @@ def create_app(
         Route("/", index, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
-        Route("/indicatieregister/graphql", ir_read, methods=["GET", "POST", "PUT", "DELETE"]),
-        Route(
-            "/indicatieregister/beheer/graphql", ir_beheer, methods=["GET", "POST", "PUT", "DELETE"]
-        ),
+        Route(TOKEN_PATH, TokenEndpoint(nid.server, nid.audit), methods=["GET", "POST"]),
+        Route(JWKS_PATH, JwksEndpoint(nid.server), methods=["GET"]),
+        Route(IR_READ_PATH, ir_read, methods=["GET", "POST", "PUT", "DELETE"]),
+        Route(IR_BEHEER_PATH, ir_beheer, methods=["GET", "POST", "PUT", "DELETE"]),
     ]
     app = Starlette(routes=routes)
 
@@ -215,12 +215,7 @@ class ObserveMiddleware:
 
 
 def _route_name(path: str) -> str:
-    for known in (
-        "/indicatieregister/beheer/graphql",
-        "/indicatieregister/graphql",
-        "/healthz",
-        "/metrics",
-    ):
+    for known in (IR_BEHEER_PATH, IR_READ_PATH, TOKEN_PATH, JWKS_PATH, "/healthz", "/metrics"):
         if path == known:
             return known
     return "other"

@@ -324,6 +324,20 @@ def participants_revoke(
     typer.echo(f"revoked {p.client_id} at {p.revoked_at}")
 
 
+@participants_app.command("demo")
+def participants_demo(database_url: DbOption = None) -> None:
+    """Register the demo participants with generated keys (dev mode only)."""
+    from iwlz.nid.demo import seed_demo_participants
+    from iwlz.nid.participants import ParticipantRegistry
+
+    settings = _settings(database_url)
+    if not settings.dev:
+        _fail("demo participants get generated private keys: dev mode only (IWLZ_DEV=true).")
+    added = seed_demo_participants(ParticipantRegistry(_migrated_engine(settings)),
+                                   Path(settings.nid_keys_dir))
+    typer.echo(f"registered {added} demo participants (keys in {settings.nid_keys_dir}/)")
+
+
 @dev_app.command("token")
 def dev_token(
     participant: Annotated[str, typer.Option(

@@ -10,10 +10,19 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from iwlz.nid.client import token_request
+from iwlz.nid.demo import participant_key
+
+IR_PATH = "/indicatieregister/graphql"
+BEHEER_PATH = "/indicatieregister/beheer/graphql"
+IR_READ = "registers/wlzindicatieregister/indicaties/indicatie:read"
+IR_CREATE = "registers/wlzindicatieregister/indicaties/indicatie:create"
 
 
 def free_port() -> int:
@@ -38,6 +47,22 @@ class Network:
     base_url: str
     manifest: dict[str, Any]
     env: dict[str, str]
+    keys_dir: Path
+
+    def token(self, participant: str, scope: str = IR_READ, audience: str | None = None,
+              **extra: str) -> httpx.Response:
+        """A real client-credentials request for a demo participant, e.g. 'UZOVI:5515'."""
+        client_id, key = participant_key(self.keys_dir, participant)
+        params = token_request(client_id, key, f"{self.base_url}/oauth/token", scope=scope,
+                               audience=audience or f"{self.base_url}{IR_PATH}")
+        params.update(extra)
+        return httpx.post(f"{self.base_url}/oauth/token", data=params, timeout=30)
+
+    def bearer(self, participant: str, scope: str = IR_READ,
+               audience: str | None = None) -> dict[str, str]:
+        r = self.token(participant, scope, audience)
+        assert r.status_code == 200, r.text
+        return {"authorization": f"Bearer {r.json()['access_token']}"}
 
     def post(
         self, path: str, query: str, variables: dict[str, Any] | None = None, **headers: str
@@ -61,9 +86,15 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
         "IWLZ_PORT": str(port),
         "IWLZ_HOST": "127.0.0.1",
         "IWLZ_LOG_FORMAT": "json",
+        "IWLZ_DEV": "true",
+        "IWLZ_NID_KEYS_DIR": str(root / "keys"),
+        "IWLZ_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "IWLZ_NID_PARTICIPANT_CACHE_SECONDS": "0.2",
     }
     up = iwlz("db", "upgrade", env=env)
     assert up.returncode == 0, up.stderr
+    demo = iwlz("participants", "demo", env=env)
+    assert demo.returncode == 0, demo.stderr
     manifest_path = root / "manifest.json"
     seeded = iwlz(
         "seed",
@@ -93,7 +124,7 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError((root / "server.log").read_text())
             time.sleep(0.1)
-        yield Network(base, json.loads(manifest_path.read_text()), env)
+        yield Network(base, json.loads(manifest_path.read_text()), env, root / "keys")
     finally:
         proc.terminate()
         proc.wait(timeout=10)

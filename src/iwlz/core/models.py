@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def load_all_models() -> None:
     import iwlz.core.events
+    import iwlz.nid.audit
     import iwlz.nid.participants
     import iwlz.nid.tokens
     import iwlz.registers.indicatie.models  # noqa: F401

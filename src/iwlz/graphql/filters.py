@@ -78,10 +78,13 @@ __all__ = [
     "Registry",
     "Scalar",
     "ScalarKind",
+    "SortKey",
     "ToMany",
     "ToOne",
     "compile_order",
     "compile_where",
+    "operators",
+    "parse_order",
     "validate_order",
     "validate_where",
 ]

@@ -37,6 +37,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from iwlz.graphql.errors import GraphQLUserError
+from iwlz.graphql.fastpath import CompiledQuery, compile_query
 from iwlz.graphql.filters import FilterError
 from iwlz.graphql.limits import NoIntrospectionRule, max_aliases_rule, max_depth_rule
 
@@ -157,6 +158,7 @@ class GraphQLEndpoint:
         limits: Limits | None = None,
         allowed_operations: frozenset[OperationType] = frozenset({OperationType.QUERY}),
         name: str = "graphql",
+        fast_path: bool = True,
     ) -> None:
         self.schema = schema
         self.context_factory = context_factory
@@ -173,6 +175,9 @@ class GraphQLEndpoint:
             rules.append(NoIntrospectionRule)
         self._rules = rules
         self._cache = _DocumentCache()
+        self.fast_path = fast_path
+        self._plans: OrderedDict[tuple[str, str | None], CompiledQuery | None] = OrderedDict()
+        self._plans_lock = Lock()
 
     # -- request handling -------------------------------------------------------------
 
@@ -294,7 +299,16 @@ class GraphQLEndpoint:
         return result
 
     def execute(self, parsed: ParsedOperation, context: Any) -> ExecutionResult:
-        """Run a parsed, validated operation (synchronously; called in a worker thread)."""
+        """Run a parsed, validated operation (synchronously; called in a worker thread).
+
+        Plain read queries take the compiled fast path; everything else, and every request
+        that would produce an error, runs through graphql-core.
+        """
+        plan = self._plan(parsed)
+        if plan is not None:
+            fast = plan.run(context, parsed.variables)
+            if fast is not None:
+                return fast
         result = execute(
             self.schema,
             parsed.document,
@@ -305,6 +319,21 @@ class GraphQLEndpoint:
         if not isinstance(result, ExecutionResult):  # pragma: no cover - no async resolvers
             raise TypeError("async resolvers are not supported")
         return result
+
+    def _plan(self, parsed: ParsedOperation) -> CompiledQuery | None:
+        if not self.fast_path:
+            return None
+        key = (parsed.query, parsed.operation_name)
+        with self._plans_lock:
+            if key in self._plans:
+                self._plans.move_to_end(key)
+                return self._plans[key]
+        plan = compile_query(self.schema, parsed.document, parsed.operation)
+        with self._plans_lock:
+            self._plans[key] = plan
+            while len(self._plans) > 512:
+                self._plans.popitem(last=False)
+        return plan
 
     def _result_response(self, result: ExecutionResult, media: str) -> Response:
         if not result.errors:

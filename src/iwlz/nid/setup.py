@@ -67,7 +67,8 @@ class Nid:
 
 def build_nid(settings: Settings, engine: Engine, clock: Clock, *,
               pip: Pip | None = None, key: SigningKey | None = None) -> Nid:
-    participants = ParticipantRegistry(engine)
+    participants = ParticipantRegistry(
+        engine, cache_seconds=settings.nid_participant_cache_seconds)
     key = key or signing_key(settings)
     audiences: list[str] = []
     server = AuthorizationServer(

@@ -15,6 +15,8 @@ from iwlz.config import Settings
 from iwlz.core import migrate
 from iwlz.core.clock import FixedClock
 from iwlz.core.db import create_engine
+from iwlz.graphql.http import OpenGuard
+from iwlz.nid.keys import SigningKey
 
 from .factories import TODAY
 
@@ -120,7 +122,10 @@ def client(db_url: str) -> Iterator[TestClient]:
     engine = create_engine(db_url)
     migrate.upgrade(engine)
     clock = FixedClock(dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC))
-    app = create_app(Settings(database_url=db_url), engine=engine, clock=clock)
+    # The register's own behaviour, without nID in front (tests/nid and tests/e2e cover it).
+    settings = Settings(database_url=db_url, audit_bsn_key="test-audit-key-0123456789")
+    app = create_app(settings, engine=engine, clock=clock, guard=OpenGuard(),
+                     signing_key=SigningKey.generate())
     with TestClient(app) as c:
         yield c
     engine.dispose()

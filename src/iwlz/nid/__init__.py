@@ -1,0 +1,1 @@
+"""nID: the network authorization layer (tokens, PEP/PDP, audit log)."""
