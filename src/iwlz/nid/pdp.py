@@ -8,20 +8,23 @@ for a :class:`Decision` on a *PDP input* (see :func:`build_pdp_input`)::
      "operation": {"type": "query", "name": "QIR0001" | None, "root_fields": [...],
                    "operation_count": 1},
      "arguments": {"where": {...}},            # root-field arguments, variables substituted
-     "selection": ["wlzIndicatie.client", "wlzIndicatie.client.bsn", ...],
+     "selection": ("wlzIndicatie.client", "wlzIndicatie.client.bsn", ...),  # any sequence
      "nested_arguments": {"wlzIndicatie.client.contactPersoon": {...}}}
 
-Every decision is made in Rego (``policies/*.rego``; one package ``iwlz.<register>`` per
-register, shared helpers in ``iwlz.common``). Each register package has two entrypoints:
+Every decision is made in Rego (``policies/*.rego``); per register three packages, each with
+one entrypoint, compiled into three separate bundles (see :class:`PolicyDecisionPoint`):
 
-* ``template`` only looks at the shape of the query (operation, selection, argument names,
-  ``where`` keys, nested arguments) and says which query templates it fits. The network uses a
-  handful of fixed templates, so the verdict is cached here per shape: walking a 150-path
-  selection in rego-cpp costs milliseconds, a cached verdict nothing.
-* ``decision`` gets the rest of the input plus ``template`` (the verdict) and answers allow,
-  deny, or "allow if one of these PIP queries is non-empty". In the last case the PIP queries
-  are run here and ``decision`` is evaluated once more with ``pip`` filled in, so the final
-  answer (including "empty means deny") is still Rego's.
+* ``iwlz.<register>.templates`` / ``verdict`` looks only at the shape of the query (operation,
+  selection, argument names, ``where`` keys and operators, nested arguments) and says which
+  query templates it fits. The network uses a handful of fixed templates, so the verdict is
+  cached here per shape: walking a 150-path selection costs rego-cpp milliseconds.
+* ``iwlz.<register>`` / ``allow`` gets the rest of the input (without ``selection``) plus
+  ``template.matches`` and allows, or says nothing. It is the part that runs on every request
+  and is kept to a few flat checks per use case.
+* ``iwlz.<register>.denials`` / ``decision`` runs only when ``allow`` did not allow: it answers
+  the error of network.md §3.6 in order, or the PIP queries that could still allow. Those are run
+  here (:class:`Pip`) and ``allow``/``decision`` are evaluated again with ``pip`` filled in, so
+  the final answer, including "empty result means deny", is still Rego's.
 
 Anything unexpected - an unknown register, a policy that errs or answers nonsense, a PIP that
 raises - denies (fail closed).
@@ -70,8 +73,10 @@ __all__ = [
     "PipCheck",
     "PolicyDecisionPoint",
     "build_pdp_input",
+    "effective_variables",
     "nested_arguments",
     "pdp_input_for_query",
+    "rego_safe",
     "resolve_arguments",
     "root_fields",
     "selection_paths",
@@ -80,7 +85,7 @@ __all__ = [
 # Claims :func:`build_pdp_input` passes on (the PDP input contract).
 PDP_CLAIMS = ("iss", "client_id", "scopes", "instantie_type", "uzovi", "agb", "kvk", "act")
 
-# Claims the Rego ``decision`` rules get; add a name here when a policy starts to read it.
+# Claims the Rego policies get; add a name here when a policy starts to read one.
 DECISION_CLAIMS = ("scopes", "instantie_type", "uzovi", "agb", "kvk")
 
 _PACKAGE_RE = re.compile(r"^package\s+iwlz\.([a-z][a-z0-9_.]*)\s*$", re.MULTILINE)
@@ -118,8 +123,7 @@ class Pip(Protocol):
     Returns True when the control query has a non-empty result. Raising denies the request.
     """
 
-    def check(self, pip_id: str, params: Mapping[str, str], claims: Mapping[str, Any]) -> bool:
-        ...
+    def check(self, pip_id: str, params: Mapping[str, str], claims: Mapping[str, Any]) -> bool: ...
 
 
 # --- in-memory PIP --------------------------------------------------------------------------
@@ -164,22 +168,30 @@ class InMemoryPip:
         with self._lock:
             bid = bemiddeling_id or f"bemiddeling-{len(self._bemiddelingen) + 1}"
             self._bemiddelingen[bid] = _Bemiddeling(
-                bid, wlz_indicatie_id, verantwoordelijk_zorgkantoor,
+                bid,
+                wlz_indicatie_id,
+                verantwoordelijk_zorgkantoor,
                 [
-                    {"instelling": s.get("instelling"),
-                     "uitvoerendZorgkantoor": s.get("uitvoerendZorgkantoor")}
+                    {
+                        "instelling": s.get("instelling"),
+                        "uitvoerendZorgkantoor": s.get("uitvoerendZorgkantoor"),
+                    }
                     for s in specificaties
                 ],
             )
             return bid
 
     def add_bemiddelingspecificatie(
-        self, bemiddeling_id: str, *, instelling: str | None = None,
+        self,
+        bemiddeling_id: str,
+        *,
+        instelling: str | None = None,
         uitvoerend_zorgkantoor: str | None = None,
     ) -> None:
         with self._lock:
             self._bemiddelingen[bemiddeling_id].specificaties.append(
-                {"instelling": instelling, "uitvoerendZorgkantoor": uitvoerend_zorgkantoor})
+                {"instelling": instelling, "uitvoerendZorgkantoor": uitvoerend_zorgkantoor}
+            )
 
     def add_overdracht(self, verantwoordelijk_zorgkantoor: str, bemiddeling_id: str) -> None:
         """An overdracht of bemiddeling ``bemiddeling_id`` to ``verantwoordelijk_zorgkantoor``."""
@@ -194,8 +206,7 @@ class InMemoryPip:
             if pip_id == "PIP-0002":
                 a = params["agb"]
                 return any(
-                    b.wlz_indicatie_id == x
-                    and any(s["instelling"] == a for s in b.specificaties)
+                    b.wlz_indicatie_id == x and any(s["instelling"] == a for s in b.specificaties)
                     for b in self._bemiddelingen.values()
                 )
             if pip_id == "PIP-0003":
@@ -241,18 +252,20 @@ class _Engine:
         self._bundle = bundle
         self._lock = threading.Lock()
 
-    def evaluate(self, entrypoint: str, value: Mapping[str, Any],
-                 undefined: dict[str, Any] | None = None) -> dict[str, Any]:
+    def evaluate(
+        self, entrypoint: str, value: Mapping[str, Any], undefined: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """The entrypoint's object; ``undefined`` when it has no value (else an error)."""
         term = _make_input(rego_safe(value))
         with self._lock:
             self._interpreter.set_input(term)
             output = self._interpreter.query_bundle_entrypoint(self._bundle, entrypoint)
-        results = output.results
+            results = output.results
+            text = "" if results and results[0].expressions else str(output)
         if not results or not results[0].expressions:
-            if undefined is not None and str(output) == "undefined":
+            if undefined is not None and text == "undefined":
                 return undefined
-            raise _PolicyError(f"{entrypoint} is undefined or failed: {output}")
+            raise _PolicyError(f"{entrypoint} is undefined or failed: {text[:500]}")
         result = results[0].expressions[0]
         if not isinstance(result, dict):
             raise _PolicyError(f"{entrypoint} did not return an object")
@@ -304,14 +317,17 @@ class PolicyDecisionPoint:
                 packages[kind].add(parts[0])
         registers = packages["allow"]
         if not registers or any(packages[k] != registers for k in packages):
-            raise ValueError(f"every register needs iwlz.<register>, .denials and .templates "
-                             f"packages; found {packages}")
+            raise ValueError(
+                f"every register needs iwlz.<register>, .denials and .templates "
+                f"packages; found {packages}"
+            )
         self.registers = frozenset(registers)
         names = sorted(registers)
         self._allow = _Engine(bundles["allow"], [f"iwlz/{r}/allow" for r in names])
         self._denials = _Engine(bundles["denials"], [f"iwlz/{r}/denials/decision" for r in names])
-        self._templates = _Engine(bundles["templates"],
-                                  [f"iwlz/{r}/templates/verdict" for r in names])
+        self._templates = _Engine(
+            bundles["templates"], [f"iwlz/{r}/templates/verdict" for r in names]
+        )
         self._template_cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._template_cache_size = template_cache_size
         self._cache_lock = threading.Lock()
@@ -323,8 +339,15 @@ class PolicyDecisionPoint:
         try:
             return self._decide(pdp_input)
         except Exception as exc:  # any failure must deny, never allow
-            return Decision(False, 500, "INTERNAL_SERVER_ERROR", _INTERNAL, None,
-                            (f"pdp_error:{type(exc).__name__}",), ())
+            return Decision(
+                False,
+                500,
+                "INTERNAL_SERVER_ERROR",
+                _INTERNAL,
+                None,
+                (f"pdp_error:{type(exc).__name__}",),
+                (),
+            )
 
     def template_verdict(self, pdp_input: Mapping[str, Any]) -> Mapping[str, Any]:
         """The (cached) template verdict for the query shape of ``pdp_input``:
@@ -335,8 +358,7 @@ class PolicyDecisionPoint:
             if verdict is not None:
                 self._template_cache.move_to_end(key)
                 return verdict
-        verdict = self._templates.evaluate(f"iwlz/{key[0]}/templates/verdict",
-                                           _template_input(key))
+        verdict = self._templates.evaluate(f"iwlz/{key[0]}/templates/verdict", _template_input(key))
         if not isinstance(verdict.get("matches"), list) or not isinstance(
             verdict.get("reasons"), dict
         ):
@@ -353,8 +375,15 @@ class PolicyDecisionPoint:
         register = pdp_input.get("register")
         if not isinstance(register, str) or register not in self.registers:
             # No policy claims the request: the nID catch-all (network.md §3.6).
-            return Decision(False, 400, "BAD_REQUEST", _NO_OPERATION, None,
-                            (f"unknown_register:{register}",), ())
+            return Decision(
+                False,
+                400,
+                "BAD_REQUEST",
+                _NO_OPERATION,
+                None,
+                (f"unknown_register:{register}",),
+                (),
+            )
         verdict = self.template_verdict(pdp_input)
         short = _allow_input(pdp_input, verdict)
         checks: tuple[PipCheck, ...] = ()
@@ -362,7 +391,7 @@ class PolicyDecisionPoint:
             allowed = self._allow.evaluate(f"iwlz/{register}/allow", short, undefined={})
             if allowed:
                 return _decision(allowed, checks, verdict)
-            full = _decision_input(pdp_input, short)
+            full = _decision_input(pdp_input, short, verdict)
             result = self._denials.evaluate(f"iwlz/{register}/denials/decision", full)
             pending = result.get("pip_required") or []
             if not pending or "pip" in short:
@@ -396,14 +425,22 @@ class PolicyDecisionPoint:
 
 
 # regopy.Input converts a value with several ctypes calls per node through generic wrappers;
-# calling the same C functions directly halves the cost of the decision input. Used only when
-# this regopy build exposes them; regopy.Input is the fallback.
+# calling the same C functions directly halves the cost of the input on every request. Used
+# only when this regopy build exposes them; regopy.Input is the fallback.
 _lib: Any = getattr(getattr(regopy, "rego_shared", None), "rego", None)
 _FAST_INPUT = all(
     hasattr(_lib, name)
-    for name in ("regoNewInput", "regoInputString", "regoInputInt", "regoInputFloat",
-                 "regoInputBoolean", "regoInputNull", "regoInputObjectItem",
-                 "regoInputObject", "regoInputArray")
+    for name in (
+        "regoNewInput",
+        "regoInputString",
+        "regoInputInt",
+        "regoInputFloat",
+        "regoInputBoolean",
+        "regoInputNull",
+        "regoInputObjectItem",
+        "regoInputObject",
+        "regoInputArray",
+    )
 )
 
 
@@ -411,45 +448,52 @@ class _FastInput(regopy.Input):  # type: ignore[misc]
     """A regopy.Input built with direct C calls; regopy.Input.__del__ frees it."""
 
     def __init__(self, value: Any) -> None:
-        lib = _lib
-        self._impl = handle = lib.regoNewInput()
-        status = 0
-
-        def add(v: Any) -> None:
-            nonlocal status
-            t = type(v)
-            if t is str:
-                status |= lib.regoInputString(handle, v.encode())
-            elif t is dict:
-                for k, x in v.items():
-                    status |= lib.regoInputString(handle, str(k).encode())
-                    add(x)
-                    status |= lib.regoInputObjectItem(handle)
-                status |= lib.regoInputObject(handle, len(v))
-            elif t is list or t is tuple:
-                for x in v:
-                    add(x)
-                status |= lib.regoInputArray(handle, len(v))
-            elif v is None:
-                status |= lib.regoInputNull(handle)
-            elif t is bool:
-                status |= lib.regoInputBoolean(handle, v)
-            elif t is int:
-                status |= lib.regoInputInt(handle, v)
-            elif t is float:
-                status |= lib.regoInputFloat(handle, v)
-            elif isinstance(v, Mapping):
-                add(dict(v))
-            elif isinstance(v, list | tuple):
-                add(list(v))
-            elif isinstance(v, str | int | float):  # subclasses, e.g. str enums
-                add(type(v).__mro__[-2](v))
-            else:
-                raise TypeError(f"not a JSON value: {t.__name__}")
-
-        add(value)
-        if status != 0:
+        self._impl = handle = _lib.regoNewInput()
+        if _add(handle, value) != 0:
             raise _PolicyError("regopy refused the input")
+
+
+def _add(handle: Any, v: Any) -> int:
+    """Push ``v`` onto the input stack; returns the or-ed status codes (0 = all fine)."""
+    t = type(v)
+    if t is str:
+        return int(_input_str(handle, v.encode()))
+    if t is dict:
+        status = 0
+        for k, x in v.items():
+            status |= _input_str(handle, str(k).encode()) | _add(handle, x) | _input_item(handle)
+        return status | int(_input_object(handle, len(v)))
+    if t is list or t is tuple:
+        status = 0
+        for x in v:
+            status |= _add(handle, x)
+        return status | int(_input_array(handle, len(v)))
+    if v is None:
+        return int(_lib.regoInputNull(handle))
+    if t is bool:
+        return int(_lib.regoInputBoolean(handle, v))
+    if t is int:
+        return int(_lib.regoInputInt(handle, v))
+    if t is float:
+        return int(_lib.regoInputFloat(handle, v))
+    if isinstance(v, Mapping):
+        return _add(handle, dict(v))
+    if isinstance(v, list | tuple):
+        return _add(handle, list(v))
+    if isinstance(v, str):  # subclasses such as str enums, as plain values
+        return _add(handle, str.__str__(v))
+    if isinstance(v, int):
+        return _add(handle, int(v))
+    if isinstance(v, float):
+        return _add(handle, float(v))
+    raise TypeError(f"not a JSON value: {t.__name__}")
+
+
+if _FAST_INPUT:
+    _input_str = _lib.regoInputString
+    _input_item = _lib.regoInputObjectItem
+    _input_object = _lib.regoInputObject
+    _input_array = _lib.regoInputArray
 
 
 def _make_input(value: Mapping[str, Any]) -> regopy.Input:
@@ -493,29 +537,42 @@ def _allow_input(pdp_input: Mapping[str, Any], verdict: Mapping[str, Any]) -> di
     return {
         "date": pdp_input.get("date"),
         # A null claim is left out: policies treat absent and null alike.
-        "claims": ({k: claims[k] for k in DECISION_CLAIMS if claims.get(k) is not None}
-                   if isinstance(claims, Mapping) else None),
+        "claims": (
+            {k: claims[k] for k in DECISION_CLAIMS if claims.get(k) is not None}
+            if isinstance(claims, Mapping)
+            else None
+        ),
         "arguments": pdp_input.get("arguments"),
         "template": {"matches": verdict["matches"]},
     }
 
 
-def _decision_input(pdp_input: Mapping[str, Any], short: Mapping[str, Any]) -> dict[str, Any]:
-    """What ``denials/decision`` sees: the ``allow`` input plus the register and operation."""
+def _decision_input(
+    pdp_input: Mapping[str, Any], short: Mapping[str, Any], verdict: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What ``denials/decision`` sees: the ``allow`` input plus the register, the operation and
+    per template the number of reasons it did not fit (to name the closest use case)."""
     operation = pdp_input.get("operation")
     full = dict(short)
+    full["template"] = {
+        "matches": verdict["matches"],
+        "misfits": {t: len(r) for t, r in verdict["reasons"].items()},
+    }
     full["register"] = pdp_input.get("register")
-    full["operation"] = ({k: operation.get(k) for k in ("type", "name", "root_fields",
-                                                       "operation_count")}
-                         if isinstance(operation, Mapping) else None)
+    full["operation"] = (
+        {k: operation.get(k) for k in ("type", "name", "root_fields", "operation_count")}
+        if isinstance(operation, Mapping)
+        else None
+    )
     nested = pdp_input.get("nested_arguments")
     if nested:
         full["nested_arguments"] = nested
     return full
 
 
-def _decision(result: Mapping[str, Any], checks: tuple[PipCheck, ...],
-              verdict: Mapping[str, Any]) -> Decision:
+def _decision(
+    result: Mapping[str, Any], checks: tuple[PipCheck, ...], verdict: Mapping[str, Any]
+) -> Decision:
     use_case = result.get("use_case")
     use_case = use_case if isinstance(use_case, str) else None
     reasons: list[str] = []
@@ -533,8 +590,15 @@ def _decision(result: Mapping[str, Any], checks: tuple[PipCheck, ...],
     message = result.get("message")
     if not isinstance(code, str) or not isinstance(status, int) or status < 400:
         raise _PolicyError("a denial without a valid code and status")
-    return Decision(False, status, code, message if isinstance(message, str) else None,
-                    use_case, tuple(reasons), checks)
+    return Decision(
+        False,
+        status,
+        code,
+        message if isinstance(message, str) else None,
+        use_case,
+        tuple(reasons),
+        checks,
+    )
 
 
 def _where_shape(where: Any) -> tuple[str, ...]:
@@ -570,15 +634,18 @@ def _template_key(pdp_input: Mapping[str, Any]) -> tuple[Any, ...]:
     nested = pdp_input.get("nested_arguments") or {}
     if not isinstance(nested, Mapping):
         raise _PolicyError("nested_arguments must be an object")
-    nested_names = tuple(sorted(
-        (str(path), tuple(sorted(args)) if isinstance(args, Mapping) else ("<malformed>",))
-        for path, args in nested.items()
-    ))
+    nested_names = tuple(
+        sorted(
+            (str(path), tuple(sorted(args)) if isinstance(args, Mapping) else ("<malformed>",))
+            for path, args in nested.items()
+        )
+    )
     return (
         pdp_input.get("register"),
         operation.get("type"),
         root_fields,
-        count if isinstance(count, int) else None,
+        # `type(...) is int`: True == 1 would otherwise share a cache entry with a real 1.
+        count if type(count) is int else None,
         tuple(selection),
         tuple(sorted(str(a) for a in arguments)),
         _where_shape(arguments.get("where")),
@@ -593,8 +660,7 @@ def _template_input(key: tuple[Any, ...]) -> dict[str, Any]:
     if not all(isinstance(p, str) for p in selection):
         raise _PolicyError("selection must be a list of strings")
     return {
-        "operation": {"type": op_type, "root_fields": list(root_fields),
-                      "operation_count": count},
+        "operation": {"type": op_type, "root_fields": list(root_fields), "operation_count": count},
         # One string is one cheap value for regopy, where a list costs per element.
         "selection": "\n".join(selection),
         "argument_names": list(argument_names),
@@ -635,21 +701,22 @@ _UNDEFINED = _Undefined()
 def _fragments(document: DocumentNode | None) -> dict[str, FragmentDefinitionNode]:
     if document is None:
         return {}
-    return {d.name.value: d for d in document.definitions
-            if isinstance(d, FragmentDefinitionNode)}
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
 def _fields(
     selection_set: SelectionSetNode | None,
     fragments: Mapping[str, FragmentDefinitionNode],
     active: frozenset[str] = frozenset(),
-) -> Iterable[FieldNode]:
-    """The fields of a selection set with inline fragments and spreads expanded."""
+) -> Iterable[tuple[FieldNode, frozenset[str]]]:
+    """The fields of a selection set with inline fragments and spreads expanded, each with the
+    fragments it was reached through (a walk passes them on, so that a cycle through a field,
+    which GraphQL validation would have refused, ends in an error rather than a hang)."""
     if selection_set is None:
         return
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
-            yield selection
+            yield selection, active
         elif isinstance(selection, InlineFragmentNode):
             yield from _fields(selection.selection_set, fragments, active)
         elif isinstance(selection, FragmentSpreadNode):
@@ -662,8 +729,9 @@ def _fields(
             yield from _fields(fragment.selection_set, fragments, active | {name})
 
 
-def _operation(document: DocumentNode, operation: OperationDefinitionNode | None
-               ) -> OperationDefinitionNode:
+def _operation(
+    document: DocumentNode, operation: OperationDefinitionNode | None
+) -> OperationDefinitionNode:
     if operation is not None:
         return operation
     for definition in document.definitions:
@@ -681,7 +749,7 @@ def root_fields(
     left out, in order of appearance. A field selected twice (e.g. under two aliases, each with
     its own arguments) is listed twice, so that the one-root-field rule catches it."""
     frags = fragments if fragments is not None else _fragments(document)
-    names = (f.name.value for f in _fields(operation.selection_set, frags))
+    names = (f.name.value for f, _ in _fields(operation.selection_set, frags))
     return [n for n in names if n != "__typename"]
 
 
@@ -707,18 +775,18 @@ def selection_paths(
     frags = fragments if fragments is not None else _fragments(document)
     out: dict[str, None] = {}
 
-    def walk(selection_set: SelectionSetNode | None, prefix: str) -> None:
-        for f in _fields(selection_set, frags):
+    def walk(selection_set: SelectionSetNode | None, prefix: str, active: frozenset[str]) -> None:
+        for f, via in _fields(selection_set, frags, active):
             name = f.name.value
             if name == "__typename":
                 continue
             path = f"{prefix}.{name}"
             out[path] = None
-            walk(f.selection_set, path)
+            walk(f.selection_set, path, via)
 
-    for root in _fields(operation.selection_set, frags):
+    for root, via in _fields(operation.selection_set, frags):
         if root.name.value != "__typename":
-            walk(root.selection_set, root.name.value)
+            walk(root.selection_set, root.name.value, via)
     return list(out)
 
 
@@ -789,8 +857,8 @@ def nested_arguments(
     frags = fragments if fragments is not None else _fragments(document)
     out: dict[str, dict[str, Any]] = {}
 
-    def walk(selection_set: SelectionSetNode | None, prefix: str) -> None:
-        for f in _fields(selection_set, frags):
+    def walk(selection_set: SelectionSetNode | None, prefix: str, active: frozenset[str]) -> None:
+        for f, via in _fields(selection_set, frags, active):
             path = f"{prefix}.{f.name.value}"
             if f.arguments:
                 key, n = path, 1
@@ -798,10 +866,10 @@ def nested_arguments(
                     n += 1
                     key = f"{path}#{n}"
                 out[key] = resolve_arguments(f.arguments, variables)
-            walk(f.selection_set, path)
+            walk(f.selection_set, path, via)
 
-    for root in _fields(operation.selection_set, frags):
-        walk(root.selection_set, root.name.value)
+    for root, via in _fields(operation.selection_set, frags):
+        walk(root.selection_set, root.name.value, via)
     return out
 
 
@@ -823,30 +891,36 @@ _SHAPE_CACHE_SIZE = 512
 
 def _shape(document: DocumentNode, operation: OperationDefinitionNode) -> _Shape:
     fragments = _fragments(document)
-    roots = [f for f in _fields(operation.selection_set, fragments)
-             if f.name.value != "__typename"]
+    roots = [
+        (f, via)
+        for f, via in _fields(operation.selection_set, fragments)
+        if f.name.value != "__typename"
+    ]
     return _Shape(
         root_fields=tuple(root_fields(document, operation, fragments)),
         selection=tuple(selection_paths(document, operation, fragments)),
         operation_count=sum(isinstance(d, OperationDefinitionNode) for d in document.definitions),
-        root_arguments=tuple(roots[0].arguments or ()) if roots else (),
+        root_arguments=tuple(roots[0][0].arguments or ()) if roots else (),
         has_nested_arguments=_has_nested_arguments(roots, fragments),
     )
 
 
-def _has_nested_arguments(roots: Sequence[FieldNode],
-                          fragments: Mapping[str, FragmentDefinitionNode]) -> bool:
-    stack = [f for root in roots for f in _fields(root.selection_set, fragments)]
+def _has_nested_arguments(
+    roots: Sequence[tuple[FieldNode, frozenset[str]]],
+    fragments: Mapping[str, FragmentDefinitionNode],
+) -> bool:
+    stack = [pair for root, via in roots for pair in _fields(root.selection_set, fragments, via)]
     while stack:
-        f = stack.pop()
+        f, via = stack.pop()
         if f.arguments:
             return True
-        stack.extend(_fields(f.selection_set, fragments))
+        stack.extend(_fields(f.selection_set, fragments, via))
     return False
 
 
-def _cached_shape(query: str, name: str | None, document: DocumentNode,
-                  operation: OperationDefinitionNode) -> _Shape:
+def _cached_shape(
+    query: str, name: str | None, document: DocumentNode, operation: OperationDefinitionNode
+) -> _Shape:
     key = (query, name)
     with _shape_lock:
         shape = _shape_cache.get(key)
@@ -878,9 +952,15 @@ def _today(now: dt.datetime) -> dt.date:
 
 
 def _input(
-    *, register: str, claims: Mapping[str, Any], document: DocumentNode,
-    operation: OperationDefinitionNode, variables: Mapping[str, Any] | None, shape: _Shape,
-    now: dt.datetime, today: dt.date | None,
+    *,
+    register: str,
+    claims: Mapping[str, Any],
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, Any] | None,
+    shape: _Shape,
+    now: dt.datetime,
+    today: dt.date | None,
 ) -> dict[str, Any]:
     values = effective_variables(operation, variables)
     return {
@@ -895,9 +975,12 @@ def _input(
             "operation_count": shape.operation_count,
         },
         "arguments": resolve_arguments(shape.root_arguments, values),
-        "selection": list(shape.selection),
-        "nested_arguments": (nested_arguments(document, operation, values)
-                             if shape.has_nested_arguments else {}),
+        # The cached tuple itself: immutable, so safe to share, and the PDP's template cache
+        # then compares it by identity instead of path by path.
+        "selection": shape.selection,
+        "nested_arguments": (
+            nested_arguments(document, operation, values) if shape.has_nested_arguments else {}
+        ),
     }
 
 
@@ -915,11 +998,19 @@ def build_pdp_input(
     :data:`PDP_CLAIMS` are passed on. ``date`` is ``today`` or the Dutch calendar date of
     ``now``. The variable-independent part (selection, root fields) is cached per query text.
     """
-    shape = _cached_shape(operation.query, operation.operation_name, operation.document,
-                          operation.operation)
-    return _input(register=register, claims=claims, document=operation.document,
-                  operation=operation.operation, variables=operation.variables, shape=shape,
-                  now=now, today=today)
+    shape = _cached_shape(
+        operation.query, operation.operation_name, operation.document, operation.operation
+    )
+    return _input(
+        register=register,
+        claims=claims,
+        document=operation.document,
+        operation=operation.operation,
+        variables=operation.variables,
+        shape=shape,
+        now=now,
+        today=today,
+    )
 
 
 def pdp_input_for_query(
@@ -938,9 +1029,23 @@ def pdp_input_for_query(
     """
     document = parse(query)
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = next((o for o in operations if operation_name is None
-                   or (o.name is not None and o.name.value == operation_name)), None)
+    chosen = next(
+        (
+            o
+            for o in operations
+            if operation_name is None or (o.name is not None and o.name.value == operation_name)
+        ),
+        None,
+    )
     if chosen is None:
         raise ValueError(f"no operation named {operation_name!r}")
-    return _input(register=register, claims=claims, document=document, operation=chosen,
-                  variables=variables, shape=_shape(document, chosen), now=now, today=today)
+    return _input(
+        register=register,
+        claims=claims,
+        document=document,
+        operation=chosen,
+        variables=variables,
+        shape=_shape(document, chosen),
+        now=now,
+        today=today,
+    )

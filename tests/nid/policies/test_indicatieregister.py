@@ -30,8 +30,9 @@ XS = "0b8f4c1e-6a0e-4f55-9a51-2d8f0c7d1a10"  # two bspecs: 12345678 and 87654321
 # --- requests ------------------------------------------------------------------------------
 
 
-def tree(*, huisletter: bool = False, vervaldatum: bool = True,
-         vervallen_geldigheid: bool = False) -> str:
+def tree(
+    *, huisletter: bool = False, vervaldatum: bool = True, vervallen_geldigheid: bool = False
+) -> str:
     """The full WlzIndicatie selection of the QIR templates (variants per template)."""
     adres = f"""adresID adresSoort straatnaam huisnummer {"huisletter" if huisletter else ""}
                 huisnummerToevoeging postcode plaatsnaam landCode aanduidingWoonadres
@@ -61,10 +62,14 @@ def tree(*, huisletter: bool = False, vervaldatum: bool = True,
         }}
         stoornisScore {{ stoornisScoreID stoornisVraag stoornisScore commentaar }}
         wzd {{ wzdID wzdVerklaring ingangsdatum einddatum }}
-        {'''vervallenGeldigheid {
+        {
+        '''vervallenGeldigheid {
             vervallenGeldigheidID vervaldatum vaststellingmoment reden
             nieuwVerantwoordelijkZorgkantoor
-        }''' if vervallen_geldigheid else ""}
+        }'''
+        if vervallen_geldigheid
+        else ""
+    }
         client {{
             clientID bsn geheimeClient geboorteDatum geboortedatumGebruik geslacht
             burgerlijkeStaat geslachtsnaam voorvoegselGeslachtsnaam partnernaam
@@ -123,21 +128,41 @@ query WlzIndicatieID($Bsn: String!, $Besluitnummer: Int!, $Afgiftedatum: Date!,
   }}) {{ {tree(huisletter=True)} }}
 }}"""
 
-ZK31 = {"Bsn": "999990019", "Besluitnummer": 123456, "Afgiftedatum": "2026-01-15",
-        "Ingangsdatum": "2026-02-01"}
+ZK31 = {
+    "Bsn": "999990019",
+    "Besluitnummer": 123456,
+    "Afgiftedatum": "2026-01-15",
+    "Ingangsdatum": "2026-02-01",
+}
 
 
-def zorgkantoor(uzovi: str = "5050", *, scopes: tuple[str, ...] = (IR_SCOPE,),
-                **extra: Any) -> dict[str, Any]:
-    return {"iss": "auth.nid", "client_id": f"uzovi:{uzovi}", "scopes": list(scopes),
-            "instantie_type": "Zorgkantoor", "uzovi": uzovi, "agb": None, "kvk": None,
-            **extra}
+def zorgkantoor(
+    uzovi: str = "5050", *, scopes: tuple[str, ...] = (IR_SCOPE,), **extra: Any
+) -> dict[str, Any]:
+    return {
+        "iss": "auth.nid",
+        "client_id": f"uzovi:{uzovi}",
+        "scopes": list(scopes),
+        "instantie_type": "Zorgkantoor",
+        "uzovi": uzovi,
+        "agb": None,
+        "kvk": None,
+        **extra,
+    }
 
 
-def zorgaanbieder(agb: str = "12345678", *, scopes: tuple[str, ...] = (IR_SCOPE,)
-                  ) -> dict[str, Any]:
-    return {"iss": "auth.nid", "client_id": f"agb:{agb}", "scopes": list(scopes),
-            "instantie_type": "Zorgaanbieder", "uzovi": None, "agb": agb, "kvk": None}
+def zorgaanbieder(
+    agb: str = "12345678", *, scopes: tuple[str, ...] = (IR_SCOPE,)
+) -> dict[str, Any]:
+    return {
+        "iss": "auth.nid",
+        "client_id": f"agb:{agb}",
+        "scopes": list(scopes),
+        "instantie_type": "Zorgaanbieder",
+        "uzovi": None,
+        "agb": agb,
+        "kvk": None,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -157,12 +182,22 @@ def pdp(pip: InMemoryPip) -> PolicyDecisionPoint:
     return PolicyDecisionPoint(pip)
 
 
-def decide(pdp: PolicyDecisionPoint, query: str, variables: Mapping[str, Any] | None = None,
-           *, claims: Mapping[str, Any] | None = None, operation_name: str | None = None,
-           ) -> Decision:
+def decide(
+    pdp: PolicyDecisionPoint,
+    query: str,
+    variables: Mapping[str, Any] | None = None,
+    *,
+    claims: Mapping[str, Any] | None = None,
+    operation_name: str | None = None,
+) -> Decision:
     pdp_input = pdp_input_for_query(
-        register="indicatieregister", claims=claims if claims is not None else zorgkantoor(),
-        query=query, variables=variables, operation_name=operation_name, now=NOW)
+        register="indicatieregister",
+        claims=claims if claims is not None else zorgkantoor(),
+        query=query,
+        variables=variables,
+        operation_name=operation_name,
+        now=NOW,
+    )
     return pdp.decide(pdp_input)
 
 
@@ -186,31 +221,47 @@ def assert_bad_request(decision: Decision, message: str) -> None:
 # --- the templates themselves ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("query", "variables", "template", "paths"), [
-    (QIR_0001, {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"},
-     "QIR-0001", 143),
-    (QIR_0002, {"wlzIndicatieID": X4, "agbCodeInstelling": "12345678"}, "QIR-0002", 143),
-    (QIR_0003, {"wlzIndicatieID": X6}, "QIR-0003", 150),
-    (QIR_0004, {"wlzIndicatieID": X8}, "QIR-0004", 150),
-    (QIR_0005, ZK31, "QIR-0005", 145),
-])
+@pytest.mark.parametrize(
+    ("query", "variables", "template", "paths"),
+    [
+        (
+            QIR_0001,
+            {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"},
+            "QIR-0001",
+            143,
+        ),
+        (QIR_0002, {"wlzIndicatieID": X4, "agbCodeInstelling": "12345678"}, "QIR-0002", 143),
+        (QIR_0003, {"wlzIndicatieID": X6}, "QIR-0003", 150),
+        (QIR_0004, {"wlzIndicatieID": X8}, "QIR-0004", 150),
+        (QIR_0005, ZK31, "QIR-0005", 145),
+    ],
+)
 def test_each_template_request_matches_its_template(
-    pdp: PolicyDecisionPoint, query: str, variables: dict[str, Any], template: str, paths: int,
+    pdp: PolicyDecisionPoint,
+    query: str,
+    variables: dict[str, Any],
+    template: str,
+    paths: int,
 ) -> None:
-    pdp_input = pdp_input_for_query(register="indicatieregister", claims=zorgkantoor(),
-                                    query=query, variables=variables, now=NOW)
+    pdp_input = pdp_input_for_query(
+        register="indicatieregister",
+        claims=zorgkantoor(),
+        query=query,
+        variables=variables,
+        now=NOW,
+    )
     # The path counts are those of the official template files (vervallenGeldigheid: IR3).
     assert len(pdp_input["selection"]) == paths
     assert template in pdp.template_verdict(pdp_input)["matches"]
 
 
 def test_a_part_of_a_template_still_matches(pdp: PolicyDecisionPoint) -> None:
-    query = f"""query WlzIndicatie($id: UUID!, $zk: String!) {{
-      wlzIndicatie(where: {{wlzindicatieID: {{eq: $id}},
-                            initieelVerantwoordelijkZorgkantoor: {{eq: $zk}}}}) {{
-        wlzindicatieID client {{ bsn geslachtsnaam }}
-      }}
-    }}"""
+    query = """query WlzIndicatie($id: UUID!, $zk: String!) {
+      wlzIndicatie(where: {wlzindicatieID: {eq: $id},
+                            initieelVerantwoordelijkZorgkantoor: {eq: $zk}}) {
+        wlzindicatieID client { bsn geslachtsnaam }
+      }
+    }"""
     decision = decide(pdp, query, {"id": X1, "zk": "5050"})
     assert decision.allowed and decision.use_case == "UCIR-0001"
 
@@ -219,18 +270,21 @@ def test_a_part_of_a_template_still_matches(pdp: PolicyDecisionPoint) -> None:
 
 
 def test_ir_t1_initially_responsible_zorgkantoor_is_allowed(pdp: PolicyDecisionPoint) -> None:
-    decision = decide(pdp, QIR_0001,
-                      {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"})
+    decision = decide(
+        pdp, QIR_0001, {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"}
+    )
     assert decision == Decision(True, 200, None, None, "UCIR-0001", (), ())
 
 
 def test_ir_t2_other_initieel_verantwoordelijk_zorgkantoor_is_denied(
     pdp: PolicyDecisionPoint,
 ) -> None:
-    decision = decide(pdp, QIR_0001,
-                      {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5151"})
-    assert_forbidden(decision, "claim_mismatch:initieelVerantwoordelijkZorgkantoor",
-                     use_case="UCIR-0001")
+    decision = decide(
+        pdp, QIR_0001, {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5151"}
+    )
+    assert_forbidden(
+        decision, "claim_mismatch:initieelVerantwoordelijkZorgkantoor", use_case="UCIR-0001"
+    )
     assert decision.message == DENIED
     assert decision.pip_checks == ()
 
@@ -240,13 +294,18 @@ def test_ir_t3_missing_wlzindicatie_id_is_denied(pdp: PolicyDecisionPoint) -> No
       wlzIndicatie(where: {{initieelVerantwoordelijkZorgkantoor: {{eq: $zk}}}}) {{ {IR2} }}
     }}"""
     decision = decide(pdp, query, {"zk": "5050"})
-    assert_forbidden(decision, "template_mismatch:QIR-0001", "where_missing:wlzindicatieID.eq",
-                     use_case="UCIR-0001")
+    assert_forbidden(
+        decision,
+        "template_mismatch:QIR-0001",
+        "where_missing:wlzindicatieID.eq",
+        use_case="UCIR-0001",
+    )
 
 
 def test_ir_t3_null_wlzindicatie_id_is_denied(pdp: PolicyDecisionPoint) -> None:
-    decision = decide(pdp, QIR_0001,
-                      {"wlzIndicatieID": None, "initieelVerantwoordelijkZorgkantoor": "5050"})
+    decision = decide(
+        pdp, QIR_0001, {"wlzIndicatieID": None, "initieelVerantwoordelijkZorgkantoor": "5050"}
+    )
     assert_forbidden(decision, "argument_missing:wlzindicatieID.eq", use_case="UCIR-0001")
 
 
@@ -256,7 +315,8 @@ def test_ir_t4_zorgaanbieder_with_bemiddelingspecificatie_is_allowed(
     decision = decide(pdp, QIR_0002_ID_ONLY, {"wlzIndicatieID": X4}, claims=zorgaanbieder())
     assert decision.allowed and decision.use_case == "UCIR-0002"
     assert [(c.id, dict(c.params), c.result) for c in decision.pip_checks] == [
-        ("PIP-0002", {"wlzIndicatieID": X4, "agb": "12345678"}, True)]
+        ("PIP-0002", {"wlzIndicatieID": X4, "agb": "12345678"}, True)
+    ]
 
 
 def test_ir_t5_zorgaanbieder_without_bemiddelingspecificatie_is_denied(
@@ -280,7 +340,9 @@ def test_ir_t7_overdracht_to_the_responsible_zorgkantoor_itself_is_denied(
     assert_forbidden(decision, "pip_empty:PIP-0003", use_case="UCIR-0003")
     # The same shape fits QIR-0004, so its control query ran as well.
     assert [(c.id, c.result) for c in decision.pip_checks] == [
-        ("PIP-0003", False), ("PIP-0004", False)]
+        ("PIP-0003", False),
+        ("PIP-0004", False),
+    ]
 
 
 def test_ir_t8_executing_zorgkantoor_is_allowed(pdp: PolicyDecisionPoint) -> None:
@@ -292,23 +354,33 @@ def test_ir_t8_executing_zorgkantoor_is_allowed(pdp: PolicyDecisionPoint) -> Non
     ]
 
 
-@pytest.mark.parametrize("claims", [zorgkantoor("5050"), zorgkantoor("5151"), zorgaanbieder()],
-                         ids=["zk-5050", "zk-5151", "za"])
-@pytest.mark.parametrize(("query", "variables"), [
-    (QIR_0001, {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"}),
-    (QIR_0002_ID_ONLY, {"wlzIndicatieID": X4}),
-    (QIR_0003, {"wlzIndicatieID": X6}),
-    (QIR_0005, ZK31),
-], ids=["QIR-0001", "QIR-0002", "QIR-0003", "QIR-0005"])
+@pytest.mark.parametrize(
+    "claims",
+    [zorgkantoor("5050"), zorgkantoor("5151"), zorgaanbieder()],
+    ids=["zk-5050", "zk-5151", "za"],
+)
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        (QIR_0001, {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"}),
+        (QIR_0002_ID_ONLY, {"wlzIndicatieID": X4}),
+        (QIR_0003, {"wlzIndicatieID": X6}),
+        (QIR_0005, ZK31),
+    ],
+    ids=["QIR-0001", "QIR-0002", "QIR-0003", "QIR-0005"],
+)
 def test_ir_t9_a_field_outside_the_template_is_denied_for_anyone(
-    pdp: PolicyDecisionPoint, claims: dict[str, Any], query: str, variables: dict[str, Any],
+    pdp: PolicyDecisionPoint,
+    claims: dict[str, Any],
+    query: str,
+    variables: dict[str, Any],
 ) -> None:
     # `organisatieNaam` exists (deprecated) but no template selects it.
     query = query.replace("contactPersoonID", "contactPersoonID organisatieNaam", 1)
     decision = decide(pdp, query, variables, claims=claims)
     assert_forbidden(
-        decision,
-        "selection_outside_template:wlzIndicatie.client.contactPersoon.organisatieNaam")
+        decision, "selection_outside_template:wlzIndicatie.client.contactPersoon.organisatieNaam"
+    )
     assert decision.pip_checks == ()
 
 
@@ -318,69 +390,104 @@ def test_ir_t9_a_field_outside_the_template_is_denied_for_anyone(
 def test_ucir0001_huisletter_is_not_in_the_template(pdp: PolicyDecisionPoint) -> None:
     # QIR-0001 selects no Adres.huisletter (QIR-0003/4/5 do).
     query = QIR_0001.replace("huisnummer", "huisnummer huisletter", 1)
-    decision = decide(pdp, query,
-                      {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"})
+    decision = decide(
+        pdp, query, {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"}
+    )
     assert_forbidden(
-        decision, "template_mismatch:QIR-0001",
+        decision,
+        "template_mismatch:QIR-0001",
         "selection_outside_template:wlzIndicatie.client.contactGegevens.adres.huisletter",
-        use_case="UCIR-0001")
+        use_case="UCIR-0001",
+    )
 
 
 def test_ucir0001_zorgaanbieder_token_is_denied(pdp: PolicyDecisionPoint) -> None:
-    decision = decide(pdp, QIR_0001,
-                      {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"},
-                      claims=zorgaanbieder())
+    decision = decide(
+        pdp,
+        QIR_0001,
+        {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"},
+        claims=zorgaanbieder(),
+    )
     assert_forbidden(decision, "instantie_type_not_zorgkantoor", "claim_missing:uzovi")
 
 
 def test_ucir0001_on_behalf_of_the_zorgkantoor_is_allowed(pdp: PolicyDecisionPoint) -> None:
     claims = zorgkantoor("5050", act={"sub": "20001000001131"})
-    decision = decide(pdp, QIR_0001,
-                      {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"},
-                      claims=claims)
+    decision = decide(
+        pdp,
+        QIR_0001,
+        {"wlzIndicatieID": X1, "initieelVerantwoordelijkZorgkantoor": "5050"},
+        claims=claims,
+    )
     assert decision.allowed
 
 
 def test_ucir0001_with_literal_arguments_and_a_where_variable(pdp: PolicyDecisionPoint) -> None:
-    literal = QIR_0001.replace("$wlzIndicatieID: UUID!, $initieelVerantwoordelijkZorgkantoor: "
-                               "String!", "").replace("query WlzIndicatie()", "query Q")
+    literal = QIR_0001.replace(
+        "$wlzIndicatieID: UUID!, $initieelVerantwoordelijkZorgkantoor: String!", ""
+    ).replace("query WlzIndicatie()", "query Q")
     literal = literal.replace("$wlzIndicatieID", f'"{X1}"').replace(
-        "$initieelVerantwoordelijkZorgkantoor", '"5050"')
+        "$initieelVerantwoordelijkZorgkantoor", '"5050"'
+    )
     assert decide(pdp, literal).allowed
     whole = f"""query Q($where: WlzIndicatieFilterInput) {{ wlzIndicatie(where: $where) {{ {IR2} }} }}"""
     where = {"wlzindicatieID": {"eq": X1}, "initieelVerantwoordelijkZorgkantoor": {"eq": "5050"}}
     assert decide(pdp, whole, {"where": where}).allowed
     where["initieelVerantwoordelijkZorgkantoor"] = {"eq": "5050", "neq": "5151"}
-    assert_forbidden(decide(pdp, whole, {"where": where}),
-                     "where_not_in_template:initieelVerantwoordelijkZorgkantoor.neq")
+    assert_forbidden(
+        decide(pdp, whole, {"where": where}),
+        "where_not_in_template:initieelVerantwoordelijkZorgkantoor.neq",
+    )
 
 
-@pytest.mark.parametrize(("raadpleeg", "allowed"), [
-    ("2026-11-26", True), (TODAY, True), ("2026-11-28", False), (None, False),
-    ("27-11-2026", False),
-])
+@pytest.mark.parametrize(
+    ("raadpleeg", "allowed"),
+    [
+        ("2026-11-26", True),
+        (TODAY, True),
+        ("2026-11-28", False),
+        (None, False),
+        ("27-11-2026", False),
+    ],
+)
 def test_ucir0001_raadpleeg_datum_may_not_be_after_today(
-    pdp: PolicyDecisionPoint, raadpleeg: str | None, allowed: bool,
+    pdp: PolicyDecisionPoint,
+    raadpleeg: str | None,
+    allowed: bool,
 ) -> None:
     query = QIR_0001.replace("String!)", "String!, $raadpleegDatum: Date)").replace(
-        "initieelVerantwoordelijkZorgkantoor}}",
-        "initieelVerantwoordelijkZorgkantoor}}\n    raadpleegDatum: $raadpleegDatum", 1)
-    decision = decide(pdp, query, {"wlzIndicatieID": X1,
-                                   "initieelVerantwoordelijkZorgkantoor": "5050",
-                                   "raadpleegDatum": raadpleeg})
+        "{eq: $initieelVerantwoordelijkZorgkantoor}",
+        "{eq: $initieelVerantwoordelijkZorgkantoor}\n    raadpleegDatum: $raadpleegDatum",
+        1,
+    )
+    assert "raadpleegDatum: $raadpleegDatum" in query
+    decision = decide(
+        pdp,
+        query,
+        {
+            "wlzIndicatieID": X1,
+            "initieelVerantwoordelijkZorgkantoor": "5050",
+            "raadpleegDatum": raadpleeg,
+        },
+    )
     assert decision.allowed is allowed
     if not allowed:
         assert_forbidden(decision, use_case="UCIR-0001")
         assert {"raadpleegDatum_after_today", "argument_invalid:raadpleegDatum"} & set(
-            decision.reasons)
+            decision.reasons
+        )
 
 
 # --- UCIR-0002 --------------------------------------------------------------------------------
 
 
 def test_ucir0002_with_its_own_agb_code_instelling_is_allowed(pdp: PolicyDecisionPoint) -> None:
-    decision = decide(pdp, QIR_0002, {"wlzIndicatieID": X4, "agbCodeInstelling": "12345678"},
-                      claims=zorgaanbieder())
+    decision = decide(
+        pdp,
+        QIR_0002,
+        {"wlzIndicatieID": X4, "agbCodeInstelling": "12345678"},
+        claims=zorgaanbieder(),
+    )
     assert decision.allowed and decision.use_case == "UCIR-0002"
 
 
@@ -393,23 +500,29 @@ def test_ucir0002_pip_needs_some_not_all_specificaties(pdp: PolicyDecisionPoint)
 def test_ucir0002_other_agb_code_instelling_is_denied_without_asking_the_pip(
     pdp: PolicyDecisionPoint,
 ) -> None:
-    decision = decide(pdp, QIR_0002, {"wlzIndicatieID": X4, "agbCodeInstelling": "87654321"},
-                      claims=zorgaanbieder())
+    decision = decide(
+        pdp,
+        QIR_0002,
+        {"wlzIndicatieID": X4, "agbCodeInstelling": "87654321"},
+        claims=zorgaanbieder(),
+    )
     assert_forbidden(decision, "claim_mismatch:agbCodeInstelling", use_case="UCIR-0002")
     assert decision.pip_checks == ()
 
 
 def test_ucir0002_zorgkantoor_token_is_denied(pdp: PolicyDecisionPoint) -> None:
     decision = decide(pdp, QIR_0002, {"wlzIndicatieID": X4, "agbCodeInstelling": "12345678"})
-    assert_forbidden(decision, "instantie_type_not_zorgaanbieder", "claim_missing:agb",
-                     use_case="UCIR-0002")
+    assert_forbidden(
+        decision, "instantie_type_not_zorgaanbieder", "claim_missing:agb", use_case="UCIR-0002"
+    )
     assert decision.pip_checks == ()
 
 
 def test_ucir0002_huisletter_is_not_in_the_template(pdp: PolicyDecisionPoint) -> None:
     query = QIR_0002_ID_ONLY.replace("huisnummer", "huisnummer huisletter", 1)
     decision = decide(pdp, query, {"wlzIndicatieID": X4}, claims=zorgaanbieder())
-    assert_forbidden(decision, "template_mismatch:QIR-0002")
+    # The shape now fits the zorgkantoor templates QIR-0003/0004 only.
+    assert_forbidden(decision, "instantie_type_not_zorgkantoor", use_case="UCIR-0003")
     assert decision.pip_checks == ()
 
 
@@ -439,7 +552,9 @@ def test_ucir0004_responsible_zorgkantoor_is_not_executing(pdp: PolicyDecisionPo
     decision = decide(pdp, QIR_0004, {"wlzIndicatieID": X8}, claims=zorgkantoor("5050"))
     assert_forbidden(decision, "pip_empty:PIP-0003")
     assert [(c.id, c.result) for c in decision.pip_checks] == [
-        ("PIP-0003", False), ("PIP-0004", False)]
+        ("PIP-0003", False),
+        ("PIP-0004", False),
+    ]
 
 
 def test_ucir0004_wlzindicatie_id_must_be_given(pdp: PolicyDecisionPoint) -> None:
@@ -462,29 +577,39 @@ def test_ucir0005_missing_besluitnummer_is_denied(pdp: PolicyDecisionPoint) -> N
     decision = decide(pdp, QIR_0005, {**ZK31, "Besluitnummer": None})
     assert_forbidden(decision, "argument_missing:besluitnummer.eq", use_case="UCIR-0005")
     query = QIR_0005.replace("besluitnummer: {eq: $Besluitnummer}", "")
-    assert_forbidden(decide(pdp, query, ZK31), "where_missing:besluitnummer.eq",
-                     use_case="UCIR-0005")
+    assert_forbidden(
+        decide(pdp, query, ZK31), "where_missing:besluitnummer.eq", use_case="UCIR-0005"
+    )
 
 
 def test_ucir0005_needs_a_valid_uzovi(pdp: PolicyDecisionPoint) -> None:
-    assert_forbidden(decide(pdp, QIR_0005, ZK31, claims=zorgaanbieder()),
-                     "claim_missing:uzovi", use_case="UCIR-0005")
-    assert_forbidden(decide(pdp, QIR_0005, ZK31, claims=zorgkantoor("50505")),
-                     "claim_missing:uzovi", use_case="UCIR-0005")
+    assert_forbidden(
+        decide(pdp, QIR_0005, ZK31, claims=zorgaanbieder()),
+        "claim_missing:uzovi",
+        use_case="UCIR-0005",
+    )
+    assert_forbidden(
+        decide(pdp, QIR_0005, ZK31, claims=zorgkantoor("50505")),
+        "claim_missing:uzovi",
+        use_case="UCIR-0005",
+    )
 
 
 def test_ucir0005_extra_where_key_is_denied(pdp: PolicyDecisionPoint) -> None:
     query = QIR_0005.replace("bsn: {eq: $Bsn}", f'bsn: {{eq: $Bsn}} wlzindicatieID: {{eq: "{X1}"}}')
-    assert_forbidden(decide(pdp, query, ZK31), "where_not_in_template:wlzindicatieID.eq",
-                     use_case="UCIR-0005")
+    assert_forbidden(
+        decide(pdp, query, ZK31), "where_not_in_template:wlzindicatieID.eq", use_case="UCIR-0005"
+    )
 
 
 def test_ucir0005_huisletter_is_in_the_template_and_date_format_checked(
     pdp: PolicyDecisionPoint,
 ) -> None:
     assert "huisletter" in QIR_0005
-    assert_forbidden(decide(pdp, QIR_0005, {**ZK31, "Afgiftedatum": "15-01-2026"}),
-                     "argument_missing:afgiftedatum.eq")
+    assert_forbidden(
+        decide(pdp, QIR_0005, {**ZK31, "Afgiftedatum": "15-01-2026"}),
+        "argument_missing:afgiftedatum.eq",
+    )
 
 
 # --- global rules, scope, operation ----------------------------------------------------------
@@ -498,10 +623,12 @@ def test_deprecated_scope_is_still_accepted(pdp: PolicyDecisionPoint) -> None:
     assert decide(pdp, QIR_0001, QIR_0001_VARS, claims=claims).allowed
 
 
-@pytest.mark.parametrize("scopes", [(), (BR_SCOPE,), ("registers/wlzindicatieregister",)],
-                         ids=["none", "other-register", "too-short"])
-def test_missing_scope_is_a_bad_request(pdp: PolicyDecisionPoint,
-                                        scopes: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "scopes",
+    [(), (BR_SCOPE,), ("registers/wlzindicatieregister",)],
+    ids=["none", "other-register", "too-short"],
+)
+def test_missing_scope_is_a_bad_request(pdp: PolicyDecisionPoint, scopes: tuple[str, ...]) -> None:
     decision = decide(pdp, QIR_0001, QIR_0001_VARS, claims=zorgkantoor(scopes=scopes))
     assert_bad_request(decision, "WlzIndicatie query: scope not allowed")
     assert decision.reasons == ("scope_missing",)
@@ -520,8 +647,11 @@ def test_unknown_root_field_is_no_operation(pdp: PolicyDecisionPoint) -> None:
 def test_two_root_fields_are_a_bad_request(pdp: PolicyDecisionPoint) -> None:
     # A second alias of the same root field would escape the argument checks otherwise.
     query = QIR_0001.replace(
-        "wlzIndicatie(where:", f'other: wlzIndicatie(where: {{wlzindicatieID: {{eq: "{X6}"}}}}) '
-        "{ bsn }\n  wlzIndicatie(where:", 1)
+        "wlzIndicatie(where:",
+        f'other: wlzIndicatie(where: {{wlzindicatieID: {{eq: "{X6}"}}}}) '
+        "{ bsn }\n  wlzIndicatie(where:",
+        1,
+    )
     decision = decide(pdp, query, QIR_0001_VARS)
     assert_bad_request(decision, "Only one selectionset in an operation is supported.")
 
@@ -535,25 +665,31 @@ def test_two_operations_are_a_bad_request(pdp: PolicyDecisionPoint) -> None:
 def test_nested_arguments_are_denied(pdp: PolicyDecisionPoint) -> None:
     # The pre-1.0 QIR-0001 draft filtered contact data with nested `where`; the IR has none.
     query = QIR_0001.replace(
-        "contactPersoon {", "contactPersoon(where: {einddatum: {eq: null}}) {", 1)
+        "contactPersoon {", "contactPersoon(where: {einddatum: {eq: null}}) {", 1
+    )
     decision = decide(pdp, query, QIR_0001_VARS)
     assert_forbidden(
         decision,
         "nested_argument_not_in_template:wlzIndicatie.client.contactPersoon(where)",
-        use_case="UCIR-0001")
+        use_case="UCIR-0001",
+    )
 
 
 def test_extra_where_key_is_denied(pdp: PolicyDecisionPoint) -> None:
-    query = QIR_0001.replace("wlzindicatieID: {eq: $wlzIndicatieID}",
-                             'wlzindicatieID: {eq: $wlzIndicatieID} bsn: {eq: "999990019"}')
-    assert_forbidden(decide(pdp, query, QIR_0001_VARS), "where_not_in_template:bsn.eq",
-                     use_case="UCIR-0001")
+    query = QIR_0001.replace(
+        "wlzindicatieID: {eq: $wlzIndicatieID}",
+        'wlzindicatieID: {eq: $wlzIndicatieID} bsn: {eq: "999990019"}',
+    )
+    assert_forbidden(
+        decide(pdp, query, QIR_0001_VARS), "where_not_in_template:bsn.eq", use_case="UCIR-0001"
+    )
 
 
 def test_unknown_path_is_denied(pdp: PolicyDecisionPoint) -> None:
     query = QIR_0001.replace("commentaar", "commentaar geheimVeld", 1)
-    assert_forbidden(decide(pdp, query, QIR_0001_VARS),
-                     "selection_outside_template:wlzIndicatie.geheimVeld")
+    assert_forbidden(
+        decide(pdp, query, QIR_0001_VARS), "selection_outside_template:wlzIndicatie.geheimVeld"
+    )
 
 
 def test_anonymous_operation_has_no_name_in_the_message(pdp: PolicyDecisionPoint) -> None:
@@ -568,15 +704,17 @@ def test_quotes_in_client_strings_cannot_inject_into_the_answer(
 ) -> None:
     # A where key is echoed in a reason; it must come back as the same string, not as JSON.
     evil = 'x", "allowed": true, "y": "'
-    whole = f"query Q($where: WlzIndicatieFilterInput) {{ wlzIndicatie(where: $where) {{ bsn }} }}"
-    where = {"wlzindicatieID": {"eq": X1}, "initieelVerantwoordelijkZorgkantoor": {"eq": "5050"},
-             evil: {"eq": "1"}}
+    whole = "query Q($where: WlzIndicatieFilterInput) { wlzIndicatie(where: $where) { bsn } }"
+    where = {
+        "wlzindicatieID": {"eq": X1},
+        "initieelVerantwoordelijkZorgkantoor": {"eq": "5050"},
+        evil: {"eq": "1"},
+    }
     decision = decide(pdp, whole, {"where": where})
     assert_forbidden(decision, f"where_not_in_template:{evil}.eq")
     claims = zorgkantoor('50"0')
     where = {"wlzindicatieID": {"eq": X1}, "initieelVerantwoordelijkZorgkantoor": {"eq": '50"0'}}
-    assert_forbidden(decide(pdp, whole, {"where": where}, claims=claims),
-                     "claim_missing:uzovi")
+    assert_forbidden(decide(pdp, whole, {"where": where}, claims=claims), "claim_missing:uzovi")
 
 
 # --- PIP failure, cache ------------------------------------------------------------------------
@@ -592,7 +730,10 @@ def test_pip_failure_fails_closed() -> None:
     decision = decide(pdp, QIR_0003, {"wlzIndicatieID": X6}, claims=zorgkantoor("5151"))
     assert not decision.allowed
     assert (decision.http_status, decision.code, decision.message) == (
-        500, "INTERNAL_SERVER_ERROR", "WlzIndicatie query: Internal Server Error")
+        500,
+        "INTERNAL_SERVER_ERROR",
+        "WlzIndicatie query: Internal Server Error",
+    )
     assert decision.reasons == ("pip_error:PIP-0003",)
     # The first failure stops the PIP round: nothing is allowed on a partial picture.
     assert [(c.id, c.result) for c in decision.pip_checks] == [("PIP-0003", None)]
@@ -603,7 +744,9 @@ def test_pip_failure_fails_closed() -> None:
 def test_same_query_shape_different_claims_different_decisions(pdp: PolicyDecisionPoint) -> None:
     # One template verdict is cached for the shape; the claims are judged every time.
     assert decide(pdp, QIR_0001, QIR_0001_VARS, claims=zorgkantoor("5050")).allowed
-    assert_forbidden(decide(pdp, QIR_0001, QIR_0001_VARS, claims=zorgkantoor("5151")),
-                     "claim_mismatch:initieelVerantwoordelijkZorgkantoor")
+    assert_forbidden(
+        decide(pdp, QIR_0001, QIR_0001_VARS, claims=zorgkantoor("5151")),
+        "claim_mismatch:initieelVerantwoordelijkZorgkantoor",
+    )
     assert decide(pdp, QIR_0001, QIR_0001_VARS, claims=zorgkantoor("5050")).allowed
     assert_forbidden(decide(pdp, QIR_0001, QIR_0001_VARS, claims=zorgaanbieder()))

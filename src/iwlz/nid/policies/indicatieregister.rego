@@ -29,7 +29,8 @@ use_cases := ["UCIR-0001", "UCIR-0002", "UCIR-0003", "UCIR-0004", "UCIR-0005"]
 # with `eq` as its only operator (`raadpleegDatum` is a plain Date). The bodies bind `claims` and
 # `where` once because every step through `input.…` costs rego-cpp a few microseconds.
 
-_scope_ok if common.has_scope(scope_prefixes)
+# POL: a token scope fits when it starts with one of the register's scope patterns.
+_scope_ok if strings.any_prefix_match(input.claims.scopes, scope_prefixes)
 
 # COD001: a UZOVI number has four characters (digits; the token issuer validates them).
 _uzovi := uzovi if {
@@ -152,12 +153,6 @@ _pip_params["PIP-0003"] := {"wlzIndicatieID": _wlz_id, "uzovi": _uzovi}
 
 _pip_params["PIP-0004"] := {"wlzIndicatieID": _wlz_id, "uzovi": _uzovi}
 
-# First round: the use cases that pass everything but their PIP query.
-_pending := [{"id": pip_of[uc], "params": _pip_params[pip_of[uc]], "use_case": uc} |
-	some uc in _pip_use_cases
-	_ok[uc]
-]
-
 # Second round: a non-empty PIP result completes its use case.
 _pip_allowed := [uc |
 	some uc in _pip_use_cases
@@ -167,14 +162,15 @@ _pip_allowed := [uc |
 
 # Entrypoint iwlz/indicatieregister/allow: {"allowed": true, "use_case": …}, else undefined.
 # Each branch implies the global rules and the routing hold (a template match guarantees them)
-# and checks the scope, so allowing here never skips an error answer of `decision`.
-allow := common.allow("UCIR-0001") if {
+# and checks the scope, so allowing here never skips an error answer of `decision`. The answer
+# is written out rather than built by a function: cheaper on the path every request takes.
+allow := {"allowed": true, "use_case": "UCIR-0001"} if {
 	_ok_ucir0001
 	_scope_ok
-} else := common.allow("UCIR-0005") if {
+} else := {"allowed": true, "use_case": "UCIR-0005"} if {
 	_ok_ucir0005
 	_scope_ok
-} else := common.allow(_pip_allowed[0]) if {
+} else := {"allowed": true, "use_case": _pip_allowed[0]} if {
 	count(_pip_allowed) > 0
 	_scope_ok
 }

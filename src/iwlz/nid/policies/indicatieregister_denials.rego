@@ -6,6 +6,7 @@
 package iwlz.indicatieregister.denials
 
 import data.iwlz.common
+import data.iwlz.common.denials
 import data.iwlz.indicatieregister as ir
 import rego.v1
 
@@ -75,9 +76,13 @@ _fails_ucir0002 := union({
 	_fails_raadpleeg,
 })
 
-_fails_ucir0003 := union({_template_fail("QIR-0003"), _fails_zorgkantoor, _fails_wlz_id, _fails_raadpleeg})
+_fails_ucir0003 := union({
+	_template_fail("QIR-0003"), _fails_zorgkantoor, _fails_wlz_id, _fails_raadpleeg,
+})
 
-_fails_ucir0004 := union({_template_fail("QIR-0004"), _fails_zorgkantoor, _fails_wlz_id, _fails_raadpleeg})
+_fails_ucir0004 := union({
+	_template_fail("QIR-0004"), _fails_zorgkantoor, _fails_wlz_id, _fails_raadpleeg,
+})
 
 _fails_ucir0005 := union({_template_fail("QIR-0005"), _fails_zorgkantoor, _fails_zk31})
 
@@ -116,16 +121,39 @@ _final[uc] := {"denied"} if {
 	not ir.pip_of[uc]
 }
 
+# First round: the use cases that pass everything but their PIP query.
+_pending := [{"id": ir.pip_of[uc], "params": ir._pip_params[ir.pip_of[uc]], "use_case": uc} |
+	some uc in ir._pip_use_cases
+	ir._ok[uc]
+]
+
+# A PIP only runs for a use case that passed everything else, so any failed PIP query is the
+# one reason that use case could not allow.
 _pip_error if {
-	some uc in ir.use_cases
-	some reason in _final[uc]
-	startswith(reason, "pip_error:")
+	some id in object.keys(input.pip)
+	input.pip[id] == "error"
 }
 
-# On a denial, the use case with the fewest failures is the one the caller most likely meant.
-_fewest := min([count(_final[uc]) | some uc in ir.use_cases])
+template_of := {
+	"UCIR-0001": "QIR-0001",
+	"UCIR-0002": "QIR-0002",
+	"UCIR-0003": "QIR-0003",
+	"UCIR-0004": "QIR-0004",
+	"UCIR-0005": "QIR-0005",
+}
 
-_closest := [uc | some uc in ir.use_cases; count(_final[uc]) == _fewest][0]
+# On a denial, the closest use case is the one the caller most likely meant: the shape of the
+# query says most (fewest template misfits, `input.template.misfits`), then the fewest failures.
+_score[uc] := (misfits * 1000) + count(_final[uc]) if {
+	some uc in ir.use_cases
+	misfits := object.get(input.template.misfits, template_of[uc], 0)
+}
+
+# rego-cpp 1.5.2's min() and sort() order numbers as text (1001 before 3), so the scores are
+# sorted as fixed-width text; ties go to the lower use case number.
+_ranked := sort([concat("|", [format_int(_score[uc] + 100000, 10), uc]) | some uc in ir.use_cases])
+
+_closest := split(_ranked[0], "|")[1]
 
 _routed if {
 	input.register == "indicatieregister"
@@ -138,15 +166,17 @@ _routed if {
 # is a complete decision too.
 decision := ir.allow if {
 	ir.allow
-} else := common.global_deny if {
-	common.global_deny
-} else := common.deny("BAD_REQUEST", common.msg_no_operation, null, ["no_policy_for_operation"]) if {
+} else := denials.global_deny if {
+	denials.global_deny
+} else := denials.error("BAD_REQUEST", denials.msg_no_operation, null, ["no_policy"]) if {
 	not _routed
-} else := common.deny("BAD_REQUEST", common.err(common.msg_scope), null, ["scope_missing"]) if {
+} else := denials.error("BAD_REQUEST", denials.err(denials.msg_scope), null, ["scope_missing"]) if {
 	not ir._scope_ok
-} else := common.pip_pending(ir._pending) if {
+} else := denials.pip_pending(_pending) if {
 	not input.pip
-	count(ir._pending) > 0
-} else := common.deny("INTERNAL_SERVER_ERROR", common.err(common.msg_internal), _closest, sort(_final[_closest])) if {
+	count(_pending) > 0
+} else := _denied("INTERNAL_SERVER_ERROR", denials.msg_internal) if {
 	_pip_error
-} else := common.deny("FORBIDDEN", common.err(common.msg_denied), _closest, sort(_final[_closest]))
+} else := _denied("FORBIDDEN", denials.msg_denied)
+
+_denied(code, text) := denials.error(code, denials.err(text), _closest, sort(_final[_closest]))
