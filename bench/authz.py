@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import random
 import statistics
 import tempfile
@@ -83,13 +82,21 @@ def main() -> None:
         if batch:
             ir.registreer_batch(batch)
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(m.wlz_indicatie.c[m.ROOT],
-                                      m.wlz_indicatie.c.initieelVerantwoordelijkZorgkantoor)).all()
+        rows = conn.execute(
+            sa.select(
+                m.wlz_indicatie.c[m.ROOT], m.wlz_indicatie.c.initieelVerantwoordelijkZorgkantoor
+            )
+        ).all()
     rng = random.Random(5)
     sample = [rng.choice(rows) for _ in range(args.lookups)]
 
-    settings = Settings(database_url=url, dev=True, nid_keys_dir=str(tmp / "keys"),
-                        public_url="http://bench", audit_bsn_key="bench-audit-key-0123456789")
+    settings = Settings(
+        database_url=url,
+        dev=True,
+        nid_keys_dir=str(tmp / "keys"),
+        public_url="http://bench",
+        audit_bsn_key="bench-audit-key-0123456789",
+    )
     app = create_app(settings, engine=engine, clock=clock)
     net = app.state.network
     nid = net.nid
@@ -97,30 +104,41 @@ def main() -> None:
     for zk in sorted({r[1] for r in rows}):
         key = SigningKey.generate()
         if nid.participants.get(f"uzovi:{zk}") is None:
-            nid.participants.add(type="zorgkantoor", identifier=f"UZOVI:{zk}", naam=zk,
-                                 jwks={"keys": [key.jwk]})
+            nid.participants.add(
+                type="zorgkantoor", identifier=f"UZOVI:{zk}", naam=zk, jwks={"keys": [key.jwk]}
+            )
             keys[zk] = key
     audience = nid.audience("/indicatieregister/graphql")
-    tokens = {zk: nid.server.token(token_request(f"uzovi:{zk}", key, nid.token_endpoint,
-                                                 scope=SCOPE, audience=audience)).access_token
-              for zk, key in keys.items()}
+    tokens = {
+        zk: nid.server.token(
+            token_request(f"uzovi:{zk}", key, nid.token_endpoint, scope=SCOPE, audience=audience)
+        ).access_token
+        for zk, key in keys.items()
+    }
 
     # -- component costs -------------------------------------------------------------------
     wid, zk = sample[0]
     token = tokens[zk]
     document = parse(QUERY)
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-    parsed = ParsedOperation(QUERY, {"wlzIndicatieID": str(wid), "initieelVerantwoordelijkZorgkantoor": zk}, None, document, operation)
+    parsed = ParsedOperation(
+        QUERY,
+        {"wlzIndicatieID": str(wid), "initieelVerantwoordelijkZorgkantoor": zk},
+        None,
+        document,
+        operation,
+    )
     claims = nid.verifier.verify(token, audience)
     now = clock.now()
 
     def verify_cold() -> None:
-        nid.verifier._cache.clear()  # noqa: SLF001 - measuring the uncached path on purpose
+        nid.verifier._cache.clear()
         nid.verifier.verify(token, audience)
 
     def pdp_input() -> dict[str, Any]:
-        return build_pdp_input(register="indicatieregister", claims=claims, operation=parsed,
-                               now=now)
+        return build_pdp_input(
+            register="indicatieregister", claims=claims, operation=parsed, now=now
+        )
 
     prepared = pdp_input()
     decision = nid.pdp.decide(prepared)
@@ -131,15 +149,27 @@ def main() -> None:
 
     def authorize() -> None:
         c = nid.verifier.verify(token, audience)
-        d = nid.pdp.decide(build_pdp_input(register="indicatieregister", claims=c,
-                                           operation=parsed, now=now))
+        d = nid.pdp.decide(
+            build_pdp_input(register="indicatieregister", claims=c, operation=parsed, now=now)
+        )
         assert d.allowed
 
-    event = AuditEvent(event_type="pep.decision", decision="allow", participant=f"uzovi:{zk}",
-                       on_behalf_of=None, operation="query wlzIndicatie QIR0001",
-                       resource="indicatieregister", use_case="UCIR-0001",
-                       records=(f"WlzIndicatie/{wid}",), bsns=(), reason=None, http_status=200,
-                       trace_id=None, span_id=None, occurred_at=now)
+    event = AuditEvent(
+        event_type="pep.decision",
+        decision="allow",
+        participant=f"uzovi:{zk}",
+        on_behalf_of=None,
+        operation="query wlzIndicatie QIR0001",
+        resource="indicatieregister",
+        use_case="UCIR-0001",
+        records=(f"WlzIndicatie/{wid}",),
+        bsns=(),
+        reason=None,
+        http_status=200,
+        trace_id=None,
+        span_id=None,
+        occurred_at=now,
+    )
     n = 3000
     parts = {
         "token verify, cold (ES256)": stats(verify_cold, 500),
@@ -156,12 +186,22 @@ def main() -> None:
     async def lookups(application: Any, with_token: bool) -> float:
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+
             async def one(w: Any, z: str) -> None:
                 headers = {"authorization": f"Bearer {tokens[z]}"} if with_token else {}
-                r = await client.post("/indicatieregister/graphql",
-                                      json={"query": QUERY, "variables": {"wlzIndicatieID": str(w), "initieelVerantwoordelijkZorgkantoor": z}},
-                                      headers=headers)
+                r = await client.post(
+                    "/indicatieregister/graphql",
+                    json={
+                        "query": QUERY,
+                        "variables": {
+                            "wlzIndicatieID": str(w),
+                            "initieelVerantwoordelijkZorgkantoor": z,
+                        },
+                    },
+                    headers=headers,
+                )
                 assert r.status_code == 200, r.text
+
             for w, z in sample[:100]:
                 await one(w, z)
             start = time.perf_counter()
@@ -176,13 +216,15 @@ def main() -> None:
     print(f"{'':44} {'p50 µs':>9} {'p99 µs':>9}")
     for name, r in parts.items():
         print(f"{name:44} {r['p50_us']:9,.0f} {r['p99_us']:9,.0f}")
-    print(f"\nfull-tree UCIR-0001 lookups/s through the ASGI app:")
+    print("\nfull-tree UCIR-0001 lookups/s through the ASGI app:")
     print(f"  open guard (no nID)        {open_rate:8,.0f}")
     print(f"  nID (token, PEP, PDP, audit) {authz_rate:6,.0f}")
     print(f"  ratio authorized / open    {authz_rate / open_rate:8.2f}")
     added = parts["authorization added (verify+input+decide)"]["p50_us"]
-    print(f"target: authorization adds <= 150 µs at p50: {'meets' if added <= 150 else 'MISSES'} "
-          f"({added:.0f} µs)")
+    print(
+        f"target: authorization adds <= 150 µs at p50: {'meets' if added <= 150 else 'MISSES'} "
+        f"({added:.0f} µs)"
+    )
 
 
 if __name__ == "__main__":

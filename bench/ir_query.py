@@ -28,12 +28,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from graphql import ExecutionResult, OperationDefinitionNode, execute, parse, validate
-from iwlz.demo.synthetic import generate
-from iwlz.graphql.fastpath import compile_query
 
 from iwlz.core import migrate
 from iwlz.core.clock import FixedClock
 from iwlz.core.db import create_engine, ensure_sqlite_dir
+from iwlz.demo.synthetic import generate
+from iwlz.graphql.fastpath import compile_query
 from iwlz.registers.indicatie import models as m
 from iwlz.registers.indicatie.api import build_read_schema
 from iwlz.registers.indicatie.service import Indicatieregister

@@ -30,12 +30,12 @@ from iwlz.core.db import create_engine
 from iwlz.core.logging import span_id_var, trace_id_var
 from iwlz.core.tracing import SPAN_HEADER, TRACE_HEADER, incoming_trace, new_span_id
 from iwlz.graphql.http import GraphQLEndpoint, Guard, Limits, ParsedOperation
-from iwlz.registers.indicatie.api import build_beheer_schema, build_read_schema
 from iwlz.nid.http import JwksEndpoint, TokenEndpoint
 from iwlz.nid.keys import SigningKey
 from iwlz.nid.participants import SCOPE_IR_CREATE, SCOPE_IR_READ, SCOPE_IR_READ_DEPRECATED
 from iwlz.nid.pdp import Pip
 from iwlz.nid.setup import JWKS_PATH, TOKEN_PATH, Nid, build_nid
+from iwlz.registers.indicatie.api import build_beheer_schema, build_read_schema
 from iwlz.registers.indicatie.service import Indicatieregister
 
 IR_READ_PATH = "/indicatieregister/graphql"
@@ -81,10 +81,13 @@ def create_app(
     ir = Indicatieregister(engine, clock=clock, gemeente_resolver=resolver)
     nid = build_nid(settings, engine, clock, pip=pip, key=signing_key)
     ir_guard: Guard = guard or nid.protect(
-        IR_READ_PATH, register="indicatieregister",
-        scope_prefixes=(SCOPE_IR_READ, SCOPE_IR_READ_DEPRECATED))
+        IR_READ_PATH,
+        register="indicatieregister",
+        scope_prefixes=(SCOPE_IR_READ, SCOPE_IR_READ_DEPRECATED),
+    )
     beheer_guard: Guard = guard or nid.protect(
-        IR_BEHEER_PATH, register="indicatieregister-beheer", scope_prefixes=(SCOPE_IR_CREATE,))
+        IR_BEHEER_PATH, register="indicatieregister_beheer", scope_prefixes=(SCOPE_IR_CREATE,)
+    )
     metrics = CollectorRegistry()
     requests_total = Counter(
         "iwlz_http_requests_total",
@@ -108,8 +111,12 @@ def create_app(
     )
 
     def ir_context(request: Request, operation: ParsedOperation) -> dict[str, Any]:
-        return {"indicatieregister": ir, "request": request, "operation": operation,
-                "claims": operation.state.get("claims")}
+        return {
+            "indicatieregister": ir,
+            "request": request,
+            "operation": operation,
+            "claims": operation.state.get("claims"),
+        }
 
     ir_read = GraphQLEndpoint(
         build_read_schema(),

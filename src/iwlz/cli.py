@@ -21,10 +21,12 @@ db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_he
 app.add_typer(db_app, name="db")
 participants_app = typer.Typer(
     help="nID participant registry: toetreden (add), list, uittreden (revoke).",
-    no_args_is_help=True)
+    no_args_is_help=True,
+)
 app.add_typer(participants_app, name="participants")
-audit_app = typer.Typer(help="nID audit log: verify the hash chain, show records.",
-                        no_args_is_help=True)
+audit_app = typer.Typer(
+    help="nID audit log: verify the hash chain, show records.", no_args_is_help=True
+)
 app.add_typer(audit_app, name="audit")
 dev_app = typer.Typer(help="Developer conveniences (dev mode only).", no_args_is_help=True)
 app.add_typer(dev_app, name="dev")
@@ -217,10 +219,9 @@ def demo(
     engine = _engine(settings)
     from sqlalchemy import func, select
 
-    from iwlz.registers.indicatie.models import wlz_indicatie
-
     from iwlz.nid.demo import seed_demo_participants
     from iwlz.nid.participants import ParticipantRegistry
+    from iwlz.registers.indicatie.models import wlz_indicatie
 
     added = seed_demo_participants(ParticipantRegistry(engine), Path(settings.nid_keys_dir))
     if added:
@@ -254,18 +255,38 @@ def _migrated_engine(settings: Settings) -> Any:
 
 @participants_app.command("add")
 def participants_add(
-    type_: Annotated[str, typer.Option("--type", help=(
-        "ciz, zorgkantoor, zorgaanbieder, cak, gemeente, netwerkbeheerder or leverancier"))],
-    identifier: Annotated[str, typer.Option(
-        "--id", help="<IDTYPE>:<value>, e.g. UZOVI:5501, AGB:12345678, KVK:62253778")],
+    type_: Annotated[
+        str,
+        typer.Option(
+            "--type",
+            help=(
+                "ciz, zorgkantoor, zorgaanbieder, cak, gemeente, netwerkbeheerder or leverancier"
+            ),
+        ),
+    ],
+    identifier: Annotated[
+        str,
+        typer.Option("--id", help="<IDTYPE>:<value>, e.g. UZOVI:5501, AGB:12345678, KVK:62253778"),
+    ],
     naam: Annotated[str, typer.Option("--naam", help="Organisation name.")],
-    jwks_file: Annotated[Path, typer.Option(
-        "--jwks", help="JSON Web Key Set file with the participant's PUBLIC key(s).",
-        exists=True, dir_okay=False)],
-    scope: Annotated[list[str] | None, typer.Option(
-        "--scope", help="Allowed scope (repeat); default: the type's usual scopes.")] = None,
-    acts_for: Annotated[list[str] | None, typer.Option(
-        "--acts-for", help="Participant it may act on behalf of (repeat), e.g. UZOVI:5501.")
+    jwks_file: Annotated[
+        Path,
+        typer.Option(
+            "--jwks",
+            help="JSON Web Key Set file with the participant's PUBLIC key(s).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    scope: Annotated[
+        list[str] | None,
+        typer.Option("--scope", help="Allowed scope (repeat); default: the type's usual scopes."),
+    ] = None,
+    acts_for: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--acts-for", help="Participant it may act on behalf of (repeat), e.g. UZOVI:5501."
+        ),
     ] = None,
     database_url: DbOption = None,
 ) -> None:
@@ -275,8 +296,14 @@ def participants_add(
     registry = ParticipantRegistry(_migrated_engine(_settings(database_url)))
     try:
         jwks = json.loads(jwks_file.read_text())
-        p = registry.add(type=type_, identifier=identifier, naam=naam, jwks=jwks,
-                         scopes=scope or None, acts_for=acts_for or ())
+        p = registry.add(
+            type=type_,
+            identifier=identifier,
+            naam=naam,
+            jwks=jwks,
+            scopes=scope or None,
+            acts_for=acts_for or (),
+        )
     except (ParticipantError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(f"added {p.client_id} ({p.type}, {p.naam}) with scopes: {', '.join(p.scopes)}")
@@ -294,9 +321,21 @@ def participants_list(
     registry = ParticipantRegistry(_migrated_engine(_settings(database_url)))
     found = registry.list(type=type_)
     if as_json:
-        typer.echo(json.dumps([{"client_id": p.client_id, "type": p.type, "naam": p.naam,
-                                "status": p.status, "scopes": list(p.scopes)} for p in found],
-                              indent=1))
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "client_id": p.client_id,
+                        "type": p.type,
+                        "naam": p.naam,
+                        "status": p.status,
+                        "scopes": list(p.scopes),
+                    }
+                    for p in found
+                ],
+                indent=1,
+            )
+        )
         return
     for p in found:
         typer.echo(f"{p.client_id:24} {p.type:16} {p.status:8} {p.naam}")
@@ -333,21 +372,31 @@ def participants_demo(database_url: DbOption = None) -> None:
     settings = _settings(database_url)
     if not settings.dev:
         _fail("demo participants get generated private keys: dev mode only (IWLZ_DEV=true).")
-    added = seed_demo_participants(ParticipantRegistry(_migrated_engine(settings)),
-                                   Path(settings.nid_keys_dir))
+    added = seed_demo_participants(
+        ParticipantRegistry(_migrated_engine(settings)), Path(settings.nid_keys_dir)
+    )
     typer.echo(f"registered {added} demo participants (keys in {settings.nid_keys_dir}/)")
 
 
 @dev_app.command("token")
 def dev_token(
-    participant: Annotated[str, typer.Option(
-        "--participant", help="Demo participant, e.g. UZOVI:5515, AGB:12345678, KVK:62253778")],
+    participant: Annotated[
+        str,
+        typer.Option(
+            "--participant", help="Demo participant, e.g. UZOVI:5515, AGB:12345678, KVK:62253778"
+        ),
+    ],
     scope: Annotated[str, typer.Option(help="Scope(s), space separated.")] = (
-        "registers/wlzindicatieregister/indicaties/indicatie:read"),
-    audience: Annotated[str | None, typer.Option(
-        help="Resource URL; default: the Indicatieregister read endpoint.")] = None,
-    on_behalf_of: Annotated[str | None, typer.Option(
-        "--on-behalf-of", help="Act for this participant (needs a registered machtiging).")
+        "registers/wlzindicatieregister/indicaties/indicatie:read"
+    ),
+    audience: Annotated[
+        str | None, typer.Option(help="Resource URL; default: the Indicatieregister read endpoint.")
+    ] = None,
+    on_behalf_of: Annotated[
+        str | None,
+        typer.Option(
+            "--on-behalf-of", help="Act for this participant (needs a registered machtiging)."
+        ),
     ] = None,
     database_url: DbOption = None,
 ) -> None:
@@ -363,16 +412,24 @@ def dev_token(
         _fail("`iwlz dev token` works in dev mode only: set IWLZ_DEV=true (make demo does).")
     nid = build_nid(settings, _migrated_engine(settings), SystemClock())
     base = settings.public_url.rstrip("/")
-    nid.audiences.extend([f"{base}/indicatieregister/graphql",
-                          f"{base}/indicatieregister/beheer/graphql"])
+    nid.audiences.extend(
+        [f"{base}/indicatieregister/graphql", f"{base}/indicatieregister/beheer/graphql"]
+    )
     try:
         client_id, key = participant_key(Path(settings.nid_keys_dir), participant)
     except Exception as exc:
-        _fail(f"no demo key for {participant}: {exc}. Run `iwlz demo` first, or use a "
-              "participant listed by `iwlz participants list`.")
-    params = token_request(client_id, key, nid.token_endpoint, scope=scope,
-                           audience=audience or f"{base}/indicatieregister/graphql",
-                           on_behalf_of=on_behalf_of)
+        _fail(
+            f"no demo key for {participant}: {exc}. Run `iwlz demo` first, or use a "
+            "participant listed by `iwlz participants list`."
+        )
+    params = token_request(
+        client_id,
+        key,
+        nid.token_endpoint,
+        scope=scope,
+        audience=audience or f"{base}/indicatieregister/graphql",
+        on_behalf_of=on_behalf_of,
+    )
     try:
         issued = nid.server.token(params)
     except TokenError as exc:
@@ -387,8 +444,9 @@ def audit_verify(database_url: DbOption = None) -> None:
     from iwlz.nid.audit import AuditLog
 
     settings = _settings(database_url)
-    log = AuditLog(_migrated_engine(settings),
-                   bsn_key=require_secret(settings, "audit_bsn_key").encode())
+    log = AuditLog(
+        _migrated_engine(settings), bsn_key=require_secret(settings, "audit_bsn_key").encode()
+    )
 
     def progress(done: int, total: int) -> None:
         typer.echo(f"\rverified {done:,}/{total:,}", nl=False, err=True)
@@ -404,10 +462,13 @@ def audit_verify(database_url: DbOption = None) -> None:
 
 @audit_app.command("show")
 def audit_show(
-    participant: Annotated[str | None, typer.Option(
-        "--participant", help="client_id, e.g. uzovi:5515")] = None,
-    bsn: Annotated[str | None, typer.Option(
-        "--bsn", help="BSN (looked up by keyed hash; never stored in clear)")] = None,
+    participant: Annotated[
+        str | None, typer.Option("--participant", help="client_id, e.g. uzovi:5515")
+    ] = None,
+    bsn: Annotated[
+        str | None,
+        typer.Option("--bsn", help="BSN (looked up by keyed hash; never stored in clear)"),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, help="Most records to show.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     database_url: DbOption = None,
@@ -419,17 +480,30 @@ def audit_show(
     from iwlz.nid.audit import AuditLog
 
     settings = _settings(database_url)
-    log = AuditLog(_migrated_engine(settings),
-                   bsn_key=require_secret(settings, "audit_bsn_key").encode())
+    log = AuditLog(
+        _migrated_engine(settings), bsn_key=require_secret(settings, "audit_bsn_key").encode()
+    )
     records = log.show(participant=participant, bsn=bsn, limit=limit)
     for r in records:
         if as_json:
             typer.echo(json.dumps(dataclasses.asdict(r), default=str))
         else:
-            typer.echo(" ".join(str(x) for x in (
-                r.seq, r.occurred_at, r.event_type, r.decision, r.participant,
-                r.operation or "-", r.use_case or "-", ",".join(r.records) or "-",
-                r.reason or "")))
+            typer.echo(
+                " ".join(
+                    str(x)
+                    for x in (
+                        r.seq,
+                        r.occurred_at,
+                        r.event_type,
+                        r.decision,
+                        r.participant,
+                        r.operation or "-",
+                        r.use_case or "-",
+                        ",".join(r.records) or "-",
+                        r.reason or "",
+                    )
+                )
+            )
     typer.echo(f"{len(records)} records", err=True)
 
 

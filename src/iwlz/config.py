@@ -48,7 +48,9 @@ class Settings(BaseSettings):
         default=3600, ge=60, le=3600, description="access token lifetime in seconds (max 1 h)"
     )
     nid_participant_cache_seconds: float = Field(
-        default=5.0, ge=0, le=300,
+        default=5.0,
+        ge=0,
+        le=300,
         description="how long a participant's status is cached; revocation takes this long",
     )
     audit_bsn_key: str | None = Field(

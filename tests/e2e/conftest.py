@@ -49,17 +49,24 @@ class Network:
     env: dict[str, str]
     keys_dir: Path
 
-    def token(self, participant: str, scope: str = IR_READ, audience: str | None = None,
-              **extra: str) -> httpx.Response:
+    def token(
+        self, participant: str, scope: str = IR_READ, audience: str | None = None, **extra: str
+    ) -> httpx.Response:
         """A real client-credentials request for a demo participant, e.g. 'UZOVI:5515'."""
         client_id, key = participant_key(self.keys_dir, participant)
-        params = token_request(client_id, key, f"{self.base_url}/oauth/token", scope=scope,
-                               audience=audience or f"{self.base_url}{IR_PATH}")
+        params = token_request(
+            client_id,
+            key,
+            f"{self.base_url}/oauth/token",
+            scope=scope,
+            audience=audience or f"{self.base_url}{IR_PATH}",
+        )
         params.update(extra)
         return httpx.post(f"{self.base_url}/oauth/token", data=params, timeout=30)
 
-    def bearer(self, participant: str, scope: str = IR_READ,
-               audience: str | None = None) -> dict[str, str]:
+    def bearer(
+        self, participant: str, scope: str = IR_READ, audience: str | None = None
+    ) -> dict[str, str]:
         r = self.token(participant, scope, audience)
         assert r.status_code == 200, r.text
         return {"authorization": f"Bearer {r.json()['access_token']}"}

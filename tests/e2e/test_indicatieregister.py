@@ -16,8 +16,12 @@ UCIR_0001 = """query QIR0001($id: UUID!, $zk: String!) {
 def test_responsible_zorgkantoor_reads_seeded_indication(network: Network) -> None:
     entry = network.manifest["indicaties"][7]
     zk = entry["initieelVerantwoordelijkZorgkantoor"]
-    r = network.post(IR_PATH, UCIR_0001, {"id": entry["wlzindicatieID"], "zk": zk},
-                     **network.bearer(f"UZOVI:{zk}"))
+    r = network.post(
+        IR_PATH,
+        UCIR_0001,
+        {"id": entry["wlzindicatieID"], "zk": zk},
+        **network.bearer(f"UZOVI:{zk}"),
+    )
     assert r.status_code == 200, r.text
     [ind] = r.json()["data"]["wlzIndicatie"]
     assert ind["wlzindicatieID"] == entry["wlzindicatieID"]
@@ -31,21 +35,25 @@ def test_every_seeded_indication_readable_by_its_own_zorgkantoor_only(network: N
     for entry in network.manifest["indicaties"][:10]:
         zk = entry["initieelVerantwoordelijkZorgkantoor"]
         headers = tokens.setdefault(zk, network.bearer(f"UZOVI:{zk}"))
-        ok = network.post(IR_PATH, UCIR_0001, {"id": entry["wlzindicatieID"], "zk": zk},
-                          **headers)
+        ok = network.post(IR_PATH, UCIR_0001, {"id": entry["wlzindicatieID"], "zk": zk}, **headers)
         assert [i["wlzindicatieID"] for i in ok.json()["data"]["wlzIndicatie"]] == [
-            entry["wlzindicatieID"]]
+            entry["wlzindicatieID"]
+        ]
         other = "5501" if zk != "5501" else "5502"
-        denied = network.post(IR_PATH, UCIR_0001, {"id": entry["wlzindicatieID"], "zk": other},
-                              **headers)
+        denied = network.post(
+            IR_PATH, UCIR_0001, {"id": entry["wlzindicatieID"], "zk": other}, **headers
+        )
         assert denied.status_code == 403
         assert "data" not in denied.json()
 
 
 def test_no_token_no_data(network: Network) -> None:
     entry = network.manifest["indicaties"][0]
-    r = network.post(IR_PATH, UCIR_0001, {"id": entry["wlzindicatieID"],
-                                          "zk": entry["initieelVerantwoordelijkZorgkantoor"]})
+    r = network.post(
+        IR_PATH,
+        UCIR_0001,
+        {"id": entry["wlzindicatieID"], "zk": entry["initieelVerantwoordelijkZorgkantoor"]},
+    )
     assert r.status_code == 401
     assert "data" not in r.text
 
@@ -54,13 +62,22 @@ def test_bad_requests_over_the_wire(network: Network) -> None:
     url = f"{network.base_url}{IR_PATH}"
     auth = network.bearer("UZOVI:5515")
     assert httpx.get(url, headers=auth).status_code == 405
-    assert httpx.post(url, content=b"{", headers={"content-type": "application/json", **auth}
-                      ).status_code == 400
+    assert (
+        httpx.post(
+            url, content=b"{", headers={"content-type": "application/json", **auth}
+        ).status_code
+        == 400
+    )
     big = json.dumps({"query": "{ wlzIndicatie { bsn } }", "variables": {"x": "a" * 1_100_000}})
-    assert httpx.post(url, content=big, headers={"content-type": "application/json", **auth}
-                      ).status_code == 413
-    r = network.post(IR_PATH, '{ wlzIndicatie(where:{wlzindicatieID:{eq:"nope"}}) { bsn } }',
-                     **auth)
+    assert (
+        httpx.post(
+            url, content=big, headers={"content-type": "application/json", **auth}
+        ).status_code
+        == 413
+    )
+    r = network.post(
+        IR_PATH, '{ wlzIndicatie(where:{wlzindicatieID:{eq:"nope"}}) { bsn } }', **auth
+    )
     assert r.status_code == 400
     assert "UUID" in r.json()["errors"][0]["message"]
 

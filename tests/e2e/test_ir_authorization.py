@@ -57,8 +57,13 @@ class Live:
     def token(self, participant: str) -> str | None:
         if participant not in self.tokens:
             client_id, key = participant_key(self.keys, participant)
-            params = token_request(client_id, key, f"{self.base}/oauth/token", scope=IR_READ,
-                                   audience=f"{self.base}{PATH}")
+            params = token_request(
+                client_id,
+                key,
+                f"{self.base}/oauth/token",
+                scope=IR_READ,
+                audience=f"{self.base}{PATH}",
+            )
             r = httpx.post(f"{self.base}/oauth/token", data=params)
             self.tokens[participant] = r.json()["access_token"] if r.status_code == 200 else None
         return self.tokens[participant]
@@ -66,8 +71,12 @@ class Live:
     def query(self, participant: str, query: str, variables: dict[str, Any]) -> httpx.Response:
         token = self.token(participant)
         headers = {"authorization": f"Bearer {token}"} if token else {}
-        return httpx.post(f"{self.base}{PATH}", json={"query": query, "variables": variables},
-                          headers=headers, timeout=30)
+        return httpx.post(
+            f"{self.base}{PATH}",
+            json={"query": query, "variables": variables},
+            headers=headers,
+            timeout=30,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +84,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     root = tmp_path_factory.mktemp("authz")
     port = free_port()
     url = f"sqlite:///{root / 'iwlz.db'}"
-    settings = Settings(database_url=url, dev=True, nid_keys_dir=str(root / "keys"),
-                        public_url=f"http://127.0.0.1:{port}", nid_participant_cache_seconds=0)
+    settings = Settings(
+        database_url=url,
+        dev=True,
+        nid_keys_dir=str(root / "keys"),
+        public_url=f"http://127.0.0.1:{port}",
+        nid_participant_cache_seconds=0,
+    )
     engine = create_engine(url)
     migrate.upgrade(engine)
     pip = InMemoryPip()
@@ -84,28 +98,35 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     seed_demo_participants(app.state.network.nid.participants, root / "keys")
     ir: Indicatieregister = app.state.network.indicatieregister
     today = dt.date.today()
-    data = indicatie(afgiftedatum=today - dt.timedelta(days=30),
-                     ingangsdatum=today - dt.timedelta(days=30))
+    data = indicatie(
+        afgiftedatum=today - dt.timedelta(days=30), ingangsdatum=today - dt.timedelta(days=30)
+    )
     data["geindiceerdZorgzwaartepakket"][0]["ingangsdatum"] = today - dt.timedelta(days=30)
     uitkomst = ir.registreer(data)
     assert uitkomst.geslaagd, uitkomst.fouten
     wid = str(uitkomst.wlzindicatieID)
     # Bemiddelingsregister facts: the initial ZK mediated to AGB_WITH_BSPEC, executed by
     # ZK_UITVOEREND; the dossier was handed over to ZK_OVERDRACHT.
-    bid = pip.add_bemiddeling(wid, ZK_INITIAL, [{"instelling": AGB_WITH_BSPEC},
-                                                {"uitvoerendZorgkantoor": ZK_UITVOEREND}])
+    bid = pip.add_bemiddeling(
+        wid, ZK_INITIAL, [{"instelling": AGB_WITH_BSPEC}, {"uitvoerendZorgkantoor": ZK_UITVOEREND}]
+    )
     pip.add_overdracht(ZK_OVERDRACHT, bid)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.05)
-    ids = {"wid": wid, "bsn": data["bsn"], "besluitnummer": data["besluitnummer"],
-           "afgiftedatum": data["afgiftedatum"].isoformat(),
-           "ingangsdatum": data["ingangsdatum"].isoformat()}
+    ids = {
+        "wid": wid,
+        "bsn": data["bsn"],
+        "besluitnummer": data["besluitnummer"],
+        "afgiftedatum": data["afgiftedatum"].isoformat(),
+        "ingangsdatum": data["ingangsdatum"].isoformat(),
+    }
     yield Live(f"http://127.0.0.1:{port}", root / "keys", pip, ids, {})
     server.should_exit = True
     thread.join(timeout=10)
@@ -116,20 +137,30 @@ def _uc_request(live: Live, uc: str, participant: str) -> tuple[str, dict[str, A
     value = participant.split(":")[1]
     ids = live.ids
     if uc == "UCIR-0001":
-        return QIR_0001, {"wlzIndicatieID": ids["wid"],
-                          "initieelVerantwoordelijkZorgkantoor": value}
+        return QIR_0001, {
+            "wlzIndicatieID": ids["wid"],
+            "initieelVerantwoordelijkZorgkantoor": value,
+        }
     if uc == "UCIR-0002":
         return QIR_0002, {"wlzIndicatieID": ids["wid"], "agbCodeInstelling": value}
     if uc in ("UCIR-0003", "UCIR-0004"):
         return QIR_0003, {"wlzIndicatieID": ids["wid"]}
-    return QIR_0005, {"Bsn": ids["bsn"], "Besluitnummer": ids["besluitnummer"],
-                      "Afgiftedatum": ids["afgiftedatum"], "Ingangsdatum": ids["ingangsdatum"]}
+    return QIR_0005, {
+        "Bsn": ids["bsn"],
+        "Besluitnummer": ids["besluitnummer"],
+        "Afgiftedatum": ids["afgiftedatum"],
+        "Ingangsdatum": ids["ingangsdatum"],
+    }
 
 
 def _allowed(r: httpx.Response, wid: str) -> bool:
     if r.status_code != 200:
         assert r.status_code in (401, 403), r.text
-        assert "data" not in r.json() if r.headers["content-type"].startswith("application/json") else True
+        assert (
+            "data" not in r.json()
+            if r.headers["content-type"].startswith("application/json")
+            else True
+        )
         return False
     return [x["wlzindicatieID"] for x in r.json()["data"]["wlzIndicatie"]] == [wid]
 
@@ -142,8 +173,11 @@ def test_ir_t1_t2_t3(live: Live) -> None:
     r = live.query(f"UZOVI:{ZK_INITIAL}", q, wrong)  # T2
     assert r.status_code == 403 and "Policy: Access Denied" in r.json()["errors"][0]["message"]
     no_id = QIR_0001.replace("wlzindicatieID: {eq: $wlzIndicatieID}, ", "").replace(
-        "$wlzIndicatieID: UUID!, ", "")
-    r = live.query(f"UZOVI:{ZK_INITIAL}", no_id, {"initieelVerantwoordelijkZorgkantoor": ZK_INITIAL})
+        "$wlzIndicatieID: UUID!, ", ""
+    )
+    r = live.query(
+        f"UZOVI:{ZK_INITIAL}", no_id, {"initieelVerantwoordelijkZorgkantoor": ZK_INITIAL}
+    )
     assert r.status_code == 403  # T3
 
 

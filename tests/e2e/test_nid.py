@@ -35,16 +35,33 @@ def _server_key(network: Network) -> SigningKey:
     return SigningKey.from_pem((network.keys_dir / "nid-signing.pem").read_bytes())
 
 
-def _forge(network: Network, key: SigningKey | None = None, *, alg: str = "ES256",
-           kid: str | None = None, secret: Any = None, **changes: Any) -> str:
+def _forge(
+    network: Network,
+    key: SigningKey | None = None,
+    *,
+    alg: str = "ES256",
+    kid: str | None = None,
+    secret: Any = None,
+    **changes: Any,
+) -> str:
     entry, _ = _entry(network)
     zk = entry["initieelVerantwoordelijkZorgkantoor"]
     now = int(time.time())
-    claims = {"iss": "auth.nid", "sub": f"uzovi:{zk}", "aud": f"{network.base_url}{IR_PATH}",
-              "iat": now, "nbf": now - 120, "exp": now + 600, "jti": str(uuid.uuid4()),
-              "client_id": f"uzovi:{zk}", "uzovi": zk, "agb": None, "kvk": None,
-              "instantie_type": "Zorgkantoor",
-              "scopes": ["registers/wlzindicatieregister/indicaties/indicatie:read"]}
+    claims = {
+        "iss": "auth.nid",
+        "sub": f"uzovi:{zk}",
+        "aud": f"{network.base_url}{IR_PATH}",
+        "iat": now,
+        "nbf": now - 120,
+        "exp": now + 600,
+        "jti": str(uuid.uuid4()),
+        "client_id": f"uzovi:{zk}",
+        "uzovi": zk,
+        "agb": None,
+        "kvk": None,
+        "instantie_type": "Zorgkantoor",
+        "scopes": ["registers/wlzindicatieregister/indicaties/indicatie:read"],
+    }
     claims.update(changes)
     key = key or _server_key(network)
     signing: Any = secret if secret is not None else key.private
@@ -62,23 +79,37 @@ def test_forged_but_valid_token_is_accepted(network: Network) -> None:
     assert r.status_code == 200, r.text
 
 
-@pytest.mark.parametrize("attack", [
-    "alg_none", "hs256_with_public_key", "expired", "not_yet_valid", "wrong_audience",
-    "wrong_issuer", "wrong_issuer_key", "garbage",
-])
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "alg_none",
+        "hs256_with_public_key",
+        "expired",
+        "not_yet_valid",
+        "wrong_audience",
+        "wrong_issuer",
+        "wrong_issuer_key",
+        "garbage",
+    ],
+)
 def test_token_attacks_are_rejected(network: Network, attack: str) -> None:
     key = _server_key(network)
     now = int(time.time())
     if attack == "alg_none":
         token = _forge(network, alg="none", secret="")
-        token = jwt.encode(jwt.decode(token, options={"verify_signature": False}), None,
-                           algorithm="none")
+        token = jwt.encode(
+            jwt.decode(token, options={"verify_signature": False}), None, algorithm="none"
+        )
     elif attack == "hs256_with_public_key":
         from cryptography.hazmat.primitives import serialization
+
         pem = key.private.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
         def b64(b: bytes) -> str:
             return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
         payload = jwt.decode(_forge(network), options={"verify_signature": False})
         head = b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": key.kid}).encode())
         body = b64(json.dumps(payload).encode())
@@ -105,22 +136,30 @@ def test_token_attacks_are_rejected(network: Network, attack: str) -> None:
 def test_scope_of_another_register_is_refused(network: Network) -> None:
     entry, _ = _entry(network)
     zk = entry["initieelVerantwoordelijkZorgkantoor"]
-    token = _forge(network, scopes=["registers/wlzbemiddelingsregister/bemiddelingen/bemiddeling:read"])
+    token = _forge(
+        network, scopes=["registers/wlzbemiddelingsregister/bemiddelingen/bemiddeling:read"]
+    )
     r = _query(network, token)
     assert r.status_code == 403
     assert r.json()["errors"][0]["message"] == "Request Does Not Match Scopes"
     # and the token endpoint refuses a scope the participant may not have
     refused = network.token(f"UZOVI:{zk}", scope=IR_CREATE)
     assert refused.status_code == 400
-    assert refused.json() == {"error": "invalid_scope",
-                              "error_description": "Access denied, invalid scope"}
+    assert refused.json() == {
+        "error": "invalid_scope",
+        "error_description": "Access denied, invalid scope",
+    }
 
 
 def test_replayed_client_assertion(network: Network) -> None:
     client_id, key = participant_key(network.keys_dir, "UZOVI:5515")
-    params = token_request(client_id, key, f"{network.base_url}/oauth/token",
-                           scope="registers/wlzindicatieregister/indicaties/indicatie:read",
-                           audience=f"{network.base_url}{IR_PATH}")
+    params = token_request(
+        client_id,
+        key,
+        f"{network.base_url}/oauth/token",
+        scope="registers/wlzindicatieregister/indicaties/indicatie:read",
+        audience=f"{network.base_url}{IR_PATH}",
+    )
     first = httpx.post(f"{network.base_url}/oauth/token", data=params)
     assert first.status_code == 200
     again = httpx.post(f"{network.base_url}/oauth/token", data=params)
@@ -130,14 +169,23 @@ def test_replayed_client_assertion(network: Network) -> None:
 
 def test_token_endpoint_errors(network: Network) -> None:
     url = f"{network.base_url}/oauth/token"
-    r = httpx.post(url, content=b"grant_type=client_credentials",
-                   headers={"content-type": "text/plain"})
+    r = httpx.post(
+        url, content=b"grant_type=client_credentials", headers={"content-type": "text/plain"}
+    )
     assert r.status_code == 400 and r.json()["error_description"] == "audience is required"
     client_id, key = participant_key(network.keys_dir, "UZOVI:5515")
-    params = token_request(client_id, key, url, scope="registers/wlzindicatieregister/indicaties/indicatie:read", audience="")
+    params = token_request(
+        client_id,
+        key,
+        url,
+        scope="registers/wlzindicatieregister/indicaties/indicatie:read",
+        audience="",
+    )
     r = httpx.post(url, data=params)
-    assert r.status_code == 400 and r.json() == {"error": "invalid_request",
-                                                 "error_description": "audience is required"}
+    assert r.status_code == 400 and r.json() == {
+        "error": "invalid_request",
+        "error_description": "audience is required",
+    }
     jwks = httpx.get(f"{network.base_url}/oauth/jwks").json()
     assert jwks["keys"][0]["alg"] == "ES256" and "d" not in jwks["keys"][0]
 
@@ -165,8 +213,44 @@ def test_audit_log_records_decisions_and_verifies(network: Network) -> None:
     assert shown.returncode == 0, shown.stderr
     lines = [json.loads(x) for x in shown.stdout.splitlines()]
     assert any(x["event_type"] == "token.issued" for x in lines)
-    assert any(x["event_type"] == "pep.decision" and x["decision"] == "allow"
-               and f"WlzIndicatie/{entry['wlzindicatieID']}" in x["records"] for x in lines)
+    assert any(
+        x["event_type"] == "pep.decision"
+        and x["decision"] == "allow"
+        and f"WlzIndicatie/{entry['wlzindicatieID']}" in x["records"]
+        for x in lines
+    )
     verified = iwlz("audit", "verify", env=network.env)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "OK" in verified.stdout
+
+
+def test_ciz_registers_through_nid_and_zorgkantoor_reads(network: Network) -> None:
+    from tests.registers.indicatie.test_api import REGISTREER, indicatie_json
+
+    auth = network.bearer(
+        "KVK:62253778", scope=IR_CREATE, audience=f"{network.base_url}{BEHEER_PATH}"
+    )
+    data = indicatie_json(
+        bsn="123456782",
+        afgiftedatum=time.strftime("%Y-%m-%d"),
+        ingangsdatum=time.strftime("%Y-%m-%d"),
+    )
+    data["client"]["bsn"] = "123456782"
+    data["geindiceerdZorgzwaartepakket"][0]["ingangsdatum"] = time.strftime("%Y-%m-%d")
+    r = network.post(BEHEER_PATH, REGISTREER, {"i": data}, **auth)
+    assert r.status_code == 200, r.text
+    out = r.json()["data"]["registreerWlzIndicatie"]
+    assert out["geslaagd"], out["fouten"]
+    wid = out["wlzIndicatie"]["wlzindicatieID"]
+    zk = out["wlzIndicatie"]["initieelVerantwoordelijkZorgkantoor"]
+    read = network.post(IR_PATH, QUERY, {"id": wid, "zk": zk}, **network.bearer(f"UZOVI:{zk}"))
+    assert read.json()["data"]["wlzIndicatie"] == [{"wlzindicatieID": wid}]
+    # a zorgkantoor cannot get a create token, and the CIZ's token does not open the read API
+    assert (
+        network.token(
+            f"UZOVI:{zk}", scope=IR_CREATE, audience=f"{network.base_url}{BEHEER_PATH}"
+        ).status_code
+        == 400
+    )
+    r = network.post(IR_PATH, QUERY, {"id": wid, "zk": zk}, authorization=auth["authorization"])
+    assert r.status_code == 401  # audience is the beheer endpoint

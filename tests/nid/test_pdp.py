@@ -202,7 +202,7 @@ def query_input(**overrides: Any) -> dict[str, Any]:
 
 def test_allowed_request(pdp: PolicyDecisionPoint) -> None:
     assert pdp.decide(query_input()) == Decision(True, 200, None, None, "UCIR-0001", (), ())
-    assert pdp.registers == frozenset({"indicatieregister"})
+    assert pdp.registers == frozenset({"indicatieregister", "indicatieregister_beheer"})
 
 
 def test_unknown_register_is_no_operation(pdp: PolicyDecisionPoint) -> None:

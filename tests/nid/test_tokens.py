@@ -35,20 +35,33 @@ class World:
         self.registry = ParticipantRegistry(self.engine, cache_seconds=0)
         self.server_key = SigningKey.generate()
         self.server = AuthorizationServer(
-            self.engine, self.registry, self.server_key, issuer="auth.nid",
-            token_endpoint=TOKEN_URL, audiences=lambda: [IR_URL], clock=self.clock)
+            self.engine,
+            self.registry,
+            self.server_key,
+            issuer="auth.nid",
+            token_endpoint=TOKEN_URL,
+            audiences=lambda: [IR_URL],
+            clock=self.clock,
+        )
         self.keys: dict[str, SigningKey] = {}
 
     def add(self, type_: str, identifier: str, **kw: Any) -> str:
         key = SigningKey.generate()
-        p = self.registry.add(type=type_, identifier=identifier, naam=identifier,
-                              jwks={"keys": [key.jwk]}, **kw)
+        p = self.registry.add(
+            type=type_, identifier=identifier, naam=identifier, jwks={"keys": [key.jwk]}, **kw
+        )
         self.keys[p.client_id] = key
         return p.client_id
 
     def request(self, client_id: str, **overrides: Any) -> dict[str, Any]:
-        params = token_request(client_id, self.keys[client_id], TOKEN_URL, scope=SCOPE_IR_READ,
-                               audience=IR_URL, now=NOW)
+        params = token_request(
+            client_id,
+            self.keys[client_id],
+            TOKEN_URL,
+            scope=SCOPE_IR_READ,
+            audience=IR_URL,
+            now=NOW,
+        )
         params.update(overrides)
         return params
 
@@ -61,9 +74,13 @@ def world(db_url: str) -> Iterator[World]:
 
 
 def claims_of(w: World, token: str) -> dict[str, Any]:
-    return jwt.decode(token, w.server_key.private.public_key(), algorithms=["ES256"],
-                      audience=IR_URL, options={"verify_exp": False, "verify_nbf": False,
-                                                "verify_iat": False})
+    return jwt.decode(
+        token,
+        w.server_key.private.public_key(),
+        algorithms=["ES256"],
+        audience=IR_URL,
+        options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+    )
 
 
 def test_issues_es256_token_with_network_claims(world: World) -> None:
@@ -131,10 +148,13 @@ def test_assertion_lifetime_audience_and_algorithm(world: World) -> None:
 def test_scope_rules(world: World) -> None:
     za = world.add("zorgaanbieder", "AGB:12345678")
     with pytest.raises(TokenError) as err:
-        world.server.token(world.request(
-            za, scope="registers/wlzindicatieregister/indicaties/indicatie:create"))
-    assert (err.value.error, err.value.description) == ("invalid_scope",
-                                                         "Access denied, invalid scope")
+        world.server.token(
+            world.request(za, scope="registers/wlzindicatieregister/indicaties/indicatie:create")
+        )
+    assert (err.value.error, err.value.description) == (
+        "invalid_scope",
+        "Access denied, invalid scope",
+    )
     with pytest.raises(TokenError, match="Invalid scope"):
         world.server.token(world.request(za, scope=" "))
     issued = world.server.token(world.request(za, scope=f"{SCOPE_IR_READ} {SCOPE_IR_READ}"))
@@ -158,8 +178,7 @@ def test_request_errors(world: World) -> None:
 
 def test_acting_on_behalf(world: World) -> None:
     zk = world.add("zorgkantoor", "UZOVI:5515")
-    lev = world.add("leverancier", "KVK:12345678", acts_for=["UZOVI:5515"],
-                    scopes=[SCOPE_IR_READ])
+    lev = world.add("leverancier", "KVK:12345678", acts_for=["UZOVI:5515"], scopes=[SCOPE_IR_READ])
     issued = world.server.token(world.request(lev, **{"access_token.sub": "uzovi:5515"}))
     c = claims_of(world, issued.access_token)
     assert c["client_id"] == zk and c["uzovi"] == "5515"
@@ -174,15 +193,18 @@ def test_acting_on_behalf(world: World) -> None:
 def test_participant_registry_validation(world: World) -> None:
     key = SigningKey.generate()
     with pytest.raises(ParticipantError, match="UZOVI"):
-        world.registry.add(type="zorgkantoor", identifier="AGB:12345678", naam="x",
-                           jwks={"keys": [key.jwk]})
+        world.registry.add(
+            type="zorgkantoor", identifier="AGB:12345678", naam="x", jwks={"keys": [key.jwk]}
+        )
     with pytest.raises(ParticipantError, match="not a valid"):
-        world.registry.add(type="zorgkantoor", identifier="UZOVI:55", naam="x",
-                           jwks={"keys": [key.jwk]})
+        world.registry.add(
+            type="zorgkantoor", identifier="UZOVI:55", naam="x", jwks={"keys": [key.jwk]}
+        )
     private = {**key.jwk, "d": "secret"}
     with pytest.raises(ParticipantError, match="private"):
-        world.registry.add(type="zorgkantoor", identifier="UZOVI:5515", naam="x",
-                           jwks={"keys": [private]})
+        world.registry.add(
+            type="zorgkantoor", identifier="UZOVI:5515", naam="x", jwks={"keys": [private]}
+        )
     world.add("zorgkantoor", "UZOVI:5515")
     with pytest.raises(ParticipantError, match="already exists"):
         world.add("zorgkantoor", "UZOVI:5515")

@@ -16,18 +16,37 @@ from iwlz.nid.keys import SigningKey
 from iwlz.nid.tokens import CLIENT_ASSERTION_TYPE
 
 
-def client_assertion(client_id: str, key: SigningKey, token_endpoint: str, *,
-                     now: dt.datetime | None = None, lifetime: int = 60) -> str:
+def client_assertion(
+    client_id: str,
+    key: SigningKey,
+    token_endpoint: str,
+    *,
+    now: dt.datetime | None = None,
+    lifetime: int = 60,
+) -> str:
     """A private_key_jwt client assertion (RFC 7523 §3) for ``client_id``."""
     issued = int((now or dt.datetime.now(dt.UTC)).timestamp())
-    claims = {"iss": client_id, "sub": client_id, "aud": token_endpoint, "iat": issued,
-              "exp": issued + lifetime, "jti": str(uuid.uuid4())}
+    claims = {
+        "iss": client_id,
+        "sub": client_id,
+        "aud": token_endpoint,
+        "iat": issued,
+        "exp": issued + lifetime,
+        "jti": str(uuid.uuid4()),
+    }
     return jwt.encode(claims, key.private, algorithm="ES256", headers={"kid": key.kid})
 
 
-def token_request(client_id: str, key: SigningKey, token_endpoint: str, *, scope: str,
-                  audience: str, on_behalf_of: str | None = None,
-                  now: dt.datetime | None = None) -> dict[str, Any]:
+def token_request(
+    client_id: str,
+    key: SigningKey,
+    token_endpoint: str,
+    *,
+    scope: str,
+    audience: str,
+    on_behalf_of: str | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     """The form parameters of a client credentials token request."""
     params: dict[str, Any] = {
         "grant_type": "client_credentials",
@@ -50,8 +69,9 @@ class _Cached:
 class NidClient:
     """Gets and caches access tokens over HTTP, one per (scope, audience)."""
 
-    def __init__(self, client_id: str, key: SigningKey, token_endpoint: str,
-                 http: httpx.Client | None = None) -> None:
+    def __init__(
+        self, client_id: str, key: SigningKey, token_endpoint: str, http: httpx.Client | None = None
+    ) -> None:
         self.client_id = client_id
         self.key = key
         self.token_endpoint = token_endpoint
@@ -65,16 +85,21 @@ class NidClient:
             hit = self._tokens.get((scope, audience))
             if hit and hit.expires_at - 60 > now:
                 return hit.token
-        params = token_request(self.client_id, self.key, self.token_endpoint, scope=scope,
-                               audience=audience)
-        r = self.http.post(self.token_endpoint, data=params,
-                           headers={TRACE_HEADER: trace_id or new_trace_id(),
-                                    SPAN_HEADER: new_span_id()})
+        params = token_request(
+            self.client_id, self.key, self.token_endpoint, scope=scope, audience=audience
+        )
+        r = self.http.post(
+            self.token_endpoint,
+            data=params,
+            headers={TRACE_HEADER: trace_id or new_trace_id(), SPAN_HEADER: new_span_id()},
+        )
         if r.status_code != 200:
-            raise RuntimeError(f"token request for {self.client_id} failed: "
-                               f"{r.status_code} {r.text}")
+            raise RuntimeError(
+                f"token request for {self.client_id} failed: {r.status_code} {r.text}"
+            )
         body = r.json()
         with self._lock:
-            self._tokens[(scope, audience)] = _Cached(body["access_token"],
-                                                      now + int(body["expires_in"]))
+            self._tokens[(scope, audience)] = _Cached(
+                body["access_token"], now + int(body["expires_in"])
+            )
         return str(body["access_token"])

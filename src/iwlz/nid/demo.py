@@ -45,15 +45,15 @@ def demo_participants() -> Iterator[DemoParticipant]:
     yield DemoParticipant("ciz", CIZ, "Stichting CIZ")
     yield DemoParticipant("netwerkbeheerder", VECOZO, "VECOZO")
     yield DemoParticipant("cak", CAK, "CAK (demo)")
-    for uzovi in sorted({regio.zorgkantoor_voor_gemeente(g.code).uzovi
-                         for g in regio.gemeenten()}):
+    for uzovi in sorted({regio.zorgkantoor_voor_gemeente(g.code).uzovi for g in regio.gemeenten()}):
         zk = regio.zorgkantoor(uzovi)
         yield DemoParticipant("zorgkantoor", f"UZOVI:{uzovi}", f"{zk.naam} ({zk.regio_naam})")
     for i, agb in enumerate(demo_aanbieder_agbs(), start=1):
         yield DemoParticipant("zorgaanbieder", f"AGB:{agb}", f"Zorgaanbieder {i:02d} (demo)")
     for code in DEMO_GEMEENTEN:
-        yield DemoParticipant("gemeente", f"GEMEENTECODE:{code}",
-                              f"Gemeente {regio.gemeente(code).naam}")
+        yield DemoParticipant(
+            "gemeente", f"GEMEENTECODE:{code}", f"Gemeente {regio.gemeente(code).naam}"
+        )
 
 
 def key_path(keys_dir: Path, client_id: str) -> Path:
@@ -76,7 +76,6 @@ def seed_demo_participants(registry: ParticipantRegistry, keys_dir: Path) -> int
         if registry.get(client_id) is not None:
             continue
         key = load_or_create(key_path(keys_dir, client_id), create=True)
-        registry.add(type=p.type, identifier=p.identifier, naam=p.naam,
-                     jwks={"keys": [key.jwk]})
+        registry.add(type=p.type, identifier=p.identifier, naam=p.naam, jwks={"keys": [key.jwk]})
         added += 1
     return added

@@ -59,8 +59,10 @@ class TokenEndpoint:
         request = Request(scope, receive)
         if request.method != "POST":
             response: Response = JSONResponse(
-                {"error": "invalid_request", "error_description": "use POST"}, status_code=405,
-                headers={"Allow": "POST"})
+                {"error": "invalid_request", "error_description": "use POST"},
+                status_code=405,
+                headers={"Allow": "POST"},
+            )
         else:
             response = await self.handle(request)
         await response(scope, receive, send)
@@ -76,25 +78,51 @@ class TokenEndpoint:
 
     def _issue(self, params: dict[str, Any]) -> IssuedToken:
         issued = self.server.token(params)
-        self.audit.append(AuditEvent(
-            event_type="token.issued", decision="allow", participant=issued.client_id,
-            on_behalf_of=issued.actor, operation="token client_credentials",
-            resource=str(issued.claims["aud"]), use_case=None, records=(), bsns=(),
-            reason=None, http_status=200, trace_id=trace_id_var.get(),
-            span_id=span_id_var.get(), occurred_at=self.server.clock.now(),
-            details={"scopes": list(issued.claims["scopes"]), "jti": issued.claims["jti"],
-                     "exp": issued.claims["exp"]},
-        ))
+        self.audit.append(
+            AuditEvent(
+                event_type="token.issued",
+                decision="allow",
+                participant=issued.client_id,
+                on_behalf_of=issued.actor,
+                operation="token client_credentials",
+                resource=str(issued.claims["aud"]),
+                use_case=None,
+                records=(),
+                bsns=(),
+                reason=None,
+                http_status=200,
+                trace_id=trace_id_var.get(),
+                span_id=span_id_var.get(),
+                occurred_at=self.server.clock.now(),
+                details={
+                    "scopes": list(issued.claims["scopes"]),
+                    "jti": issued.claims["jti"],
+                    "exp": issued.claims["exp"],
+                },
+            )
+        )
         return issued
 
     def _audit_refused(self, exc: TokenError) -> None:
-        self.audit.append(AuditEvent(
-            event_type="token.refused", decision="deny", participant=exc.client_id,
-            on_behalf_of=None, operation="token client_credentials", resource=None,
-            use_case=None, records=(), bsns=(), reason=f"{exc.error}: {exc.description}",
-            http_status=exc.status, trace_id=trace_id_var.get(), span_id=span_id_var.get(),
-            occurred_at=self.server.clock.now(), details={},
-        ))
+        self.audit.append(
+            AuditEvent(
+                event_type="token.refused",
+                decision="deny",
+                participant=exc.client_id,
+                on_behalf_of=None,
+                operation="token client_credentials",
+                resource=None,
+                use_case=None,
+                records=(),
+                bsns=(),
+                reason=f"{exc.error}: {exc.description}",
+                http_status=exc.status,
+                trace_id=trace_id_var.get(),
+                span_id=span_id_var.get(),
+                occurred_at=self.server.clock.now(),
+                details={},
+            )
+        )
 
 
 class JwksEndpoint:

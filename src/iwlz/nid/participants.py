@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,10 +32,16 @@ SCOPE_LR_READ = "registers/leveringsregister/leveringen/levering:read"
 # Participant type -> (identifier type, instantie_type claim, default scopes).
 TYPES: Mapping[str, tuple[frozenset[str], str, tuple[str, ...]]] = {
     "ciz": (frozenset({"KVK", "OIN"}), "Onderneming", (SCOPE_IR_CREATE, SCOPE_BR_READ)),
-    "zorgkantoor": (frozenset({"UZOVI"}), "Zorgkantoor",
-                    (SCOPE_IR_READ, SCOPE_BR_READ, SCOPE_BR_CREATE, SCOPE_LR_READ)),
-    "zorgaanbieder": (frozenset({"AGB"}), "Zorgaanbieder",
-                      (SCOPE_IR_READ, SCOPE_BR_READ, SCOPE_LR_READ)),
+    "zorgkantoor": (
+        frozenset({"UZOVI"}),
+        "Zorgkantoor",
+        (SCOPE_IR_READ, SCOPE_BR_READ, SCOPE_BR_CREATE, SCOPE_LR_READ),
+    ),
+    "zorgaanbieder": (
+        frozenset({"AGB"}),
+        "Zorgaanbieder",
+        (SCOPE_IR_READ, SCOPE_BR_READ, SCOPE_LR_READ),
+    ),
     "cak": (frozenset({"KVK", "OIN"}), "Onderneming", ()),
     "gemeente": (frozenset({"GEMEENTECODE", "OIN"}), "Gemeente", ()),
     "netwerkbeheerder": (frozenset({"KVK"}), "Onderneming", ()),
@@ -51,12 +57,17 @@ NOTIFICATIE_SCOPES = (
     "organisaties/indicatieorgaan/meldingen/melding:create",
 )
 
-_ID_CHECKS = {
+
+def _is_oin(value: str) -> bool:
+    return len(value) == 20 and value.isdigit()
+
+
+_ID_CHECKS: dict[str, Callable[[str], bool]] = {
     "KVK": ids.is_valid_kvk,
     "UZOVI": ids.is_valid_uzovi,
     "AGB": ids.is_valid_agb,
     "GEMEENTECODE": ids.is_valid_gemeentecode,
-    "OIN": lambda v: len(v) == 20 and v.isdigit(),
+    "OIN": _is_oin,
 }
 _ALIASES = {"AGBCODE": "AGB"}
 
@@ -156,7 +167,7 @@ def _validate_jwks(jwks: Mapping[str, Any]) -> None:
             raise ParticipantError(f"unusable key in jwks: {exc}") from None
 
 
-def _row_to_participant(row: Mapping[str, Any]) -> Participant:
+def _row_to_participant(row: Any) -> Participant:
     return Participant(
         client_id=row["client_id"],
         type=row["type"],
@@ -197,8 +208,9 @@ class ParticipantRegistry:
     ) -> Participant:
         """Register a participant (toetreden). ``identifier`` is ``<IDTYPE>:<value>``."""
         if type not in TYPES:
-            raise ParticipantError(f"unknown participant type {type!r}; use one of "
-                                   f"{', '.join(TYPES)}")
+            raise ParticipantError(
+                f"unknown participant type {type!r}; use one of {', '.join(TYPES)}"
+            )
         id_type, id_value = parse_client_id(identifier)
         allowed_ids, _claim, default_scopes = TYPES[type]
         if id_type not in allowed_ids:
@@ -206,23 +218,35 @@ class ParticipantRegistry:
                 f"a {type} is identified by {' or '.join(sorted(allowed_ids))}, not {id_type}"
             )
         _validate_jwks(jwks)
-        chosen = tuple(dict.fromkeys(scopes if scopes is not None else
-                                     (*default_scopes, *NOTIFICATIE_SCOPES)))
+        chosen = tuple(
+            dict.fromkeys(scopes if scopes is not None else (*default_scopes, *NOTIFICATIE_SCOPES))
+        )
         acting = tuple(make_client_id(*parse_client_id(a)) for a in acts_for)
         client_id = make_client_id(id_type, id_value)
         stamp = now or dt.datetime.now(dt.UTC)
         with self.engine.begin() as conn:
             exists = conn.execute(
                 sa.select(participant_table.c.client_id).where(
-                    participant_table.c.client_id == client_id)
+                    participant_table.c.client_id == client_id
+                )
             ).first()
             if exists:
                 raise ParticipantError(f"participant {client_id} already exists")
-            conn.execute(participant_table.insert().values(
-                client_id=client_id, type=type, id_type=id_type, id_value=id_value, naam=naam,
-                jwks=dict(jwks), scopes=list(chosen), acts_for=list(acting), status="active",
-                created_at=stamp, revoked_at=None,
-            ))
+            conn.execute(
+                participant_table.insert().values(
+                    client_id=client_id,
+                    type=type,
+                    id_type=id_type,
+                    id_value=id_value,
+                    naam=naam,
+                    jwks=dict(jwks),
+                    scopes=list(chosen),
+                    acts_for=list(acting),
+                    status="active",
+                    created_at=stamp,
+                    revoked_at=None,
+                )
+            )
         self._cache.pop(client_id, None)
         found = self.get(client_id)
         assert found is not None
@@ -235,17 +259,22 @@ class ParticipantRegistry:
         if hit is not None and now - hit[0] < self.cache_seconds:
             return hit[1]
         with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(participant_table).where(participant_table.c.client_id == client_id)
-            ).mappings().first()
+            row = (
+                conn.execute(
+                    sa.select(participant_table).where(participant_table.c.client_id == client_id)
+                )
+                .mappings()
+                .first()
+            )
         found = _row_to_participant(row) if row else None
         if len(self._cache) > 10_000:
             self._cache.clear()
         self._cache[client_id] = (now, found)
         return found
 
-    def list(self, *, type: str | None = None,
-             include_revoked: bool = True) -> Sequence[Participant]:
+    def list(
+        self, *, type: str | None = None, include_revoked: bool = True
+    ) -> Sequence[Participant]:
         stmt = sa.select(participant_table).order_by(participant_table.c.client_id)
         if type:
             stmt = stmt.where(participant_table.c.type == type)
@@ -274,9 +303,11 @@ class ParticipantRegistry:
         """Replace a participant's public keys (key rotation)."""
         _validate_jwks(jwks)
         with self.engine.begin() as conn:
-            conn.execute(participant_table.update()
-                         .where(participant_table.c.client_id == client_id)
-                         .values(jwks=dict(jwks)))
+            conn.execute(
+                participant_table.update()
+                .where(participant_table.c.client_id == client_id)
+                .values(jwks=dict(jwks))
+            )
         self._cache.pop(client_id, None)
 
     def invalidate(self) -> None:

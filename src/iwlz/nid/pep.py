@@ -51,8 +51,14 @@ class TokenVerifier:
     another process fetches and caches ``/oauth/jwks``).
     """
 
-    def __init__(self, jwks: Callable[[], Mapping[str, Any]], *, issuer: str, clock: Clock,
-                 cache_size: int = 10_000) -> None:
+    def __init__(
+        self,
+        jwks: Callable[[], Mapping[str, Any]],
+        *,
+        issuer: str,
+        clock: Clock,
+        cache_size: int = 10_000,
+    ) -> None:
         self._jwks = jwks
         self.issuer = issuer
         self.clock = clock
@@ -83,8 +89,14 @@ class TokenVerifier:
         if signing_key is None:
             raise InvalidToken("unknown_key")
         try:
-            claims = decode_at(token, signing_key, [ALGORITHM], now, audience,
-                               require=("exp", "iat", "iss", "aud", "client_id", "scopes"))
+            claims = decode_at(
+                token,
+                signing_key,
+                [ALGORITHM],
+                now,
+                audience,
+                require=("exp", "iat", "iss", "aud", "client_id", "scopes"),
+            )
         except jwt.ExpiredSignatureError:
             raise InvalidToken("expired", expired=True) from None
         except jwt.ImmatureSignatureError:
@@ -126,8 +138,9 @@ def resolve_claim(claims: Mapping[str, Any], name: str) -> Any:
 
 
 def _unauthorized(text: str) -> Response:
-    return PlainTextResponse(text, status_code=401,
-                             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return PlainTextResponse(
+        text, status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    )
 
 
 class PolicyEnforcementPoint:
@@ -175,73 +188,116 @@ class PolicyEnforcementPoint:
                 await self._audit_refusal(client_id, actor, f"participant_inactive:{party}", 401)
                 return _unauthorized("Jwt is invalid")
         scopes = claims.get("scopes") or []
-        if not any(isinstance(s, str) and s.startswith(p) for s in scopes
-                   for p in self.scope_prefixes):
+        if not any(
+            isinstance(s, str) and s.startswith(p) for s in scopes for p in self.scope_prefixes
+        ):
             await self._audit_refusal(client_id, actor, "scope_mismatch", 403)
             return json_response(
-                {"errors": [{"message": "Request Does Not Match Scopes",
-                             "extensions": {"code": "FORBIDDEN", "source": "PEP"}}]},
-                403, "application/json")
+                {
+                    "errors": [
+                        {
+                            "message": "Request Does Not Match Scopes",
+                            "extensions": {"code": "FORBIDDEN", "source": "PEP"},
+                        }
+                    ]
+                },
+                403,
+                "application/json",
+            )
         request.state.claims = claims
         return None
 
-    async def check_operation(self, request: Request,
-                              operation: ParsedOperation) -> Response | None:
+    async def check_operation(
+        self, request: Request, operation: ParsedOperation
+    ) -> Response | None:
         claims: dict[str, Any] = request.state.claims
         decision = await run_in_threadpool(self._decide_and_audit, claims, operation)
         if not decision.allowed:
             return json_response(
-                {"errors": [{"message": decision.message or "Policy: Access Denied",
-                             "extensions": {"code": decision.code or "FORBIDDEN",
-                                            "source": "PDP"}}]},
-                decision.http_status, "application/json")
+                {
+                    "errors": [
+                        {
+                            "message": decision.message or "Policy: Access Denied",
+                            "extensions": {"code": decision.code or "FORBIDDEN", "source": "PDP"},
+                        }
+                    ]
+                },
+                decision.http_status,
+                "application/json",
+            )
         operation.state["claims"] = claims
         operation.state["use_case"] = decision.use_case
         return None
 
-    def _decide_and_audit(self, claims: Mapping[str, Any],
-                          operation: ParsedOperation) -> Decision:
+    def _decide_and_audit(self, claims: Mapping[str, Any], operation: ParsedOperation) -> Decision:
         now = self.clock.now()
         pdp_input = build_pdp_input(
-            register=self.register, claims=_pdp_claims(claims), operation=operation, now=now)
+            register=self.register, claims=_pdp_claims(claims), operation=operation, now=now
+        )
         try:
             decision = self.pdp.decide(pdp_input)
         except Exception:
             log.exception("PDP failed")
-            decision = Decision(False, 500, "INTERNAL_SERVER_ERROR",
-                                "Internal server error.", None, ("pdp_error",), ())
+            decision = Decision(
+                False,
+                500,
+                "INTERNAL_SERVER_ERROR",
+                "Internal server error.",
+                None,
+                ("pdp_error",),
+                (),
+            )
         where = (pdp_input.get("arguments") or {}).get("where") or {}
         records, bsns = _subjects(where)
         op = operation.operation
-        self.audit.append(AuditEvent(
-            event_type="pep.decision",
-            decision="allow" if decision.allowed else "deny",
-            participant=str(claims.get("client_id")),
-            on_behalf_of=(claims.get("act") or {}).get("sub"),
-            operation=" ".join(x for x in (op.operation.value,
-                                           ",".join(pdp_input["operation"]["root_fields"]),
-                                           op.name.value if op.name else None) if x),
-            resource=self.register,
-            use_case=decision.use_case,
-            records=records,
-            bsns=bsns,
-            reason=";".join(decision.reasons) or None,
-            http_status=decision.http_status,
-            trace_id=trace_id_var.get(),
-            span_id=span_id_var.get(),
-            occurred_at=now,
-            details={"pip": [{"id": c.id, "result": c.result} for c in decision.pip_checks]},
-        ))
+        self.audit.append(
+            AuditEvent(
+                event_type="pep.decision",
+                decision="allow" if decision.allowed else "deny",
+                participant=str(claims.get("client_id")),
+                on_behalf_of=(claims.get("act") or {}).get("sub"),
+                operation=" ".join(
+                    x
+                    for x in (
+                        op.operation.value,
+                        ",".join(pdp_input["operation"]["root_fields"]),
+                        op.name.value if op.name else None,
+                    )
+                    if x
+                ),
+                resource=self.register,
+                use_case=decision.use_case,
+                records=records,
+                bsns=bsns,
+                reason=";".join(decision.reasons) or None,
+                http_status=decision.http_status,
+                trace_id=trace_id_var.get(),
+                span_id=span_id_var.get(),
+                occurred_at=now,
+                details={"pip": [{"id": c.id, "result": c.result} for c in decision.pip_checks]},
+            )
+        )
         return decision
 
-    async def _audit_refusal(self, client_id: str | None, actor: str | None, reason: str,
-                             status: int) -> None:
+    async def _audit_refusal(
+        self, client_id: str | None, actor: str | None, reason: str, status: int
+    ) -> None:
         event = AuditEvent(
-            event_type="pep.decision", decision="deny", participant=client_id,
-            on_behalf_of=actor, operation=None, resource=self.register, use_case=None,
-            records=(), bsns=(), reason=reason, http_status=status,
-            trace_id=trace_id_var.get(), span_id=span_id_var.get(),
-            occurred_at=self.clock.now(), details={},
+            event_type="pep.decision",
+            decision="deny",
+            participant=client_id,
+            on_behalf_of=actor,
+            operation=None,
+            resource=self.register,
+            use_case=None,
+            records=(),
+            bsns=(),
+            reason=reason,
+            http_status=status,
+            trace_id=trace_id_var.get(),
+            span_id=span_id_var.get(),
+            occurred_at=self.clock.now(),
+            details={},
         )
         await run_in_threadpool(self.audit.append, event)
 

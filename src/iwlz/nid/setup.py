@@ -52,29 +52,45 @@ class Nid:
     def audience(self, path: str) -> str:
         return self.settings.public_url.rstrip("/") + path
 
-    def protect(self, path: str, *, register: str,
-                scope_prefixes: Sequence[str]) -> PolicyEnforcementPoint:
+    def protect(
+        self, path: str, *, register: str, scope_prefixes: Sequence[str]
+    ) -> PolicyEnforcementPoint:
         """A PEP for the resource at ``path``; registers it as a valid token audience."""
         audience = self.audience(path)
         if audience not in self.audiences:
             self.audiences.append(audience)
         return PolicyEnforcementPoint(
-            register=register, audience=audience, scope_prefixes=scope_prefixes,
-            verifier=self.verifier, participants=self.participants, pdp=self.pdp,
-            audit=self.audit, clock=self.clock,
+            register=register,
+            audience=audience,
+            scope_prefixes=scope_prefixes,
+            verifier=self.verifier,
+            participants=self.participants,
+            pdp=self.pdp,
+            audit=self.audit,
+            clock=self.clock,
         )
 
 
-def build_nid(settings: Settings, engine: Engine, clock: Clock, *,
-              pip: Pip | None = None, key: SigningKey | None = None) -> Nid:
-    participants = ParticipantRegistry(
-        engine, cache_seconds=settings.nid_participant_cache_seconds)
+def build_nid(
+    settings: Settings,
+    engine: Engine,
+    clock: Clock,
+    *,
+    pip: Pip | None = None,
+    key: SigningKey | None = None,
+) -> Nid:
+    participants = ParticipantRegistry(engine, cache_seconds=settings.nid_participant_cache_seconds)
     key = key or signing_key(settings)
     audiences: list[str] = []
     server = AuthorizationServer(
-        engine, participants, key, issuer=settings.nid_issuer,
+        engine,
+        participants,
+        key,
+        issuer=settings.nid_issuer,
         token_endpoint=settings.public_url.rstrip("/") + TOKEN_PATH,
-        audiences=lambda: audiences, clock=clock, lifetime=settings.nid_token_lifetime,
+        audiences=lambda: audiences,
+        clock=clock,
+        lifetime=settings.nid_token_lifetime,
     )
     verifier = TokenVerifier(server.jwks, issuer=settings.nid_issuer, clock=clock)
     pdp = PolicyDecisionPoint(pip or InMemoryPip())

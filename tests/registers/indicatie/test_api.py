@@ -124,8 +124,9 @@ def client(db_url: str) -> Iterator[TestClient]:
     clock = FixedClock(dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC))
     # The register's own behaviour, without nID in front (tests/nid and tests/e2e cover it).
     settings = Settings(database_url=db_url, audit_bsn_key="test-audit-key-0123456789")
-    app = create_app(settings, engine=engine, clock=clock, guard=OpenGuard(),
-                     signing_key=SigningKey.generate())
+    app = create_app(
+        settings, engine=engine, clock=clock, guard=OpenGuard(), signing_key=SigningKey.generate()
+    )
     with TestClient(app) as c:
         yield c
     engine.dispose()

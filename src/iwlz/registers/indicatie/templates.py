@@ -52,7 +52,8 @@ QIR_0001 = (
     "query WlzIndicatie($wlzIndicatieID: UUID!, $initieelVerantwoordelijkZorgkantoor: String!) "
     "{ wlzIndicatie(where: {wlzindicatieID: {eq: $wlzIndicatieID}, "
     "initieelVerantwoordelijkZorgkantoor: {eq: $initieelVerantwoordelijkZorgkantoor}}) { "
-    + selection() + " } }"
+    + selection()
+    + " } }"
 )
 """UCIR-0001: the initially responsible zorgkantoor (variables wlzIndicatieID,
 initieelVerantwoordelijkZorgkantoor)."""
@@ -68,7 +69,8 @@ agbCodeInstelling)."""
 QIR_0003 = (
     "query WlzIndicatie($wlzIndicatieID: UUID!) "
     "{ wlzIndicatie(where: {wlzindicatieID: {eq: $wlzIndicatieID}}) { "
-    + selection(huisletter=True, vervaldatum=False) + " } }"
+    + selection(huisletter=True, vervaldatum=False)
+    + " } }"
 )
 """UCIR-0003 / UCIR-0004: newly responsible or executing zorgkantoor (wlzIndicatieID)."""
 
