@@ -318,3 +318,32 @@ def test_trace_headers(client: TestClient) -> None:
     assert len(r.headers["X-B3-SpanId"]) == 16
     r = client.get("/healthz", headers={"X-B3-TraceId": "nonsense"})
     assert r.headers["X-B3-TraceId"] != "nonsense" and len(r.headers["X-B3-TraceId"]) == 32
+
+
+class BrokenPolicyGuard(OpenGuard):
+    """Allows everything, as a buggy policy would, but passes the caller's claims on."""
+
+    async def check_operation(self, request: Any, operation: Any) -> None:
+        operation.state["claims"] = {"uzovi": "5501", "agb": None}
+
+
+def test_register_refuses_foreign_identity_arguments_even_if_policy_allows(db_url: str) -> None:
+    engine = create_engine(db_url)
+    migrate.upgrade(engine)
+    clock = FixedClock(dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC))
+    settings = Settings(database_url=db_url, audit_bsn_key="test-audit-key-0123456789")
+    app = create_app(settings, engine=engine, clock=clock, guard=BrokenPolicyGuard(),
+                     signing_key=SigningKey.generate())
+    with TestClient(app) as c:
+        res = registreer(c, indicatie_json())
+        wid = res["wlzIndicatie"]["wlzindicatieID"]
+        q = """query($id: UUID!, $zk: String!) { wlzIndicatie(where: {wlzindicatieID: {eq: $id},
+               initieelVerantwoordelijkZorgkantoor: {eq: $zk}}) { bsn } }"""
+        r = gql(c, READ, q, {"id": wid, "zk": "5501"})  # Groningen: the caller's own
+        assert r.json() == {"data": {"wlzIndicatie": [{"bsn": "111222333"}]}}
+        r = gql(c, READ, q, {"id": wid, "zk": "5502"})
+        assert r.status_code == 403
+        assert r.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        r = gql(c, READ, '{ wlzIndicatie(where: {agbCodeInstelling: {eq: "12345678"}}) { bsn } }')
+        assert r.status_code == 403
+    engine.dispose()
