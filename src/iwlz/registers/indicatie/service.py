@@ -152,11 +152,9 @@ class Indicatieregister:
         if fouten:
             return Uitkomst(None, None, fouten)
         with self.engine.begin() as conn:
-            current = _lock_root(conn, wlzindicatie_id)
-            problem = _check_version(current, wlzindicatie_id, versie)
-            if problem:
-                return Uitkomst(None, None, [problem])
-            assert current is not None
+            current = _current(conn, wlzindicatie_id, versie)
+            if isinstance(current, Veldfout):
+                return Uitkomst(None, None, [current])
             zk = (
                 data.get("initieelVerantwoordelijkZorgkantoor")
                 or current["initieelVerantwoordelijkZorgkantoor"]
@@ -209,11 +207,9 @@ class Indicatieregister:
         """Set, change or remove (``None``) the vervaldatum of an indication."""
         now = self.clock.now()
         with self.engine.begin() as conn:
-            current = _lock_root(conn, wlzindicatie_id)
-            problem = _check_version(current, wlzindicatie_id, versie)
-            if problem:
-                return Uitkomst(None, None, [problem])
-            assert current is not None
+            current = _current(conn, wlzindicatie_id, versie)
+            if isinstance(current, Veldfout):
+                return Uitkomst(None, None, [current])
             if vervaldatum is not None:
                 if vervaldatum < current["ingangsdatum"]:
                     return Uitkomst(
@@ -274,11 +270,9 @@ class Indicatieregister:
         """Delete an indication and all its parts."""
         now = self.clock.now()
         with self.engine.begin() as conn:
-            current = _lock_root(conn, wlzindicatie_id)
-            problem = _check_version(current, wlzindicatie_id, versie)
-            if problem:
-                return Uitkomst(None, None, [problem])
-            assert current is not None
+            current = _current(conn, wlzindicatie_id, versie)
+            if isinstance(current, Veldfout):
+                return Uitkomst(None, None, [current])
             _delete_children(conn, wlzindicatie_id)
             conn.execute(
                 m.wlz_indicatie.delete().where(m.wlz_indicatie.c[m.ROOT] == wlzindicatie_id)
@@ -511,29 +505,25 @@ def _existing_children(
     return taken
 
 
-def _lock_root(conn: Connection, root_id: uuid.UUID) -> Mapping[str, Any] | None:
-    stmt = m.labelled(m.wlz_indicatie).where(m.wlz_indicatie.c[m.ROOT] == root_id)
+def _current(conn: Connection, root_id: uuid.UUID, versie: int | None) -> dict[str, Any] | Veldfout:
+    """The indication's root row, locked for the write on PostgreSQL, or why it cannot be
+    written (unknown ID, stale ``versie``)."""
+    stmt = _root_select().where(m.wlz_indicatie.c[m.ROOT] == root_id)
     if conn.dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     row = conn.execute(stmt).mappings().first()
-    return dict(row) if row is not None else None
-
-
-def _check_version(
-    current: Mapping[str, Any] | None, root_id: uuid.UUID, versie: int | None
-) -> Veldfout | None:
-    if current is None:
+    if row is None:
         return Veldfout(
             "wlzindicatieID", "NIET_GEVONDEN", f"WlzIndicatie {root_id} does not exist."
         )
-    if versie is not None and versie != current["versie"]:
+    if versie is not None and versie != row["versie"]:
         return Veldfout(
             "versie",
             "VERSIECONFLICT",
-            f"WlzIndicatie {root_id} is at versie {current['versie']}, not {versie}; "
+            f"WlzIndicatie {root_id} is at versie {row['versie']}, not {versie}; "
             "read it again and retry.",
         )
-    return None
+    return dict(row)
 
 
 def _delete_children(conn: Connection, root_id: uuid.UUID) -> None:
