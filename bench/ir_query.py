@@ -101,6 +101,9 @@ def populate(engine: sa.Engine, n: int, batch: int = 1000) -> None:
     if items:
         ir.registreer_batch(items)
     print(f"\nloaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
 
 
 def measure(fn: Callable[[Any], Any], args: list[Any]) -> dict[str, float]:

@@ -156,6 +156,10 @@ def seed(
         flush()
     if not quiet:
         typer.echo("", err=True)
+    if engine.dialect.name == "postgresql":
+        # Fresh statistics: after a bulk load the planner otherwise guesses badly.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
     if manifest is not None:
         manifest.parent.mkdir(parents=True, exist_ok=True)
         manifest.write_text(json.dumps({"seed": seed_value, "indicaties": entries}, indent=1))

@@ -587,8 +587,20 @@ def _root_select() -> sa.Select[Any]:
 
 @functools.cache
 def _gegevens_select(many: bool) -> sa.Select[Any]:
-    """ContactGegevens with their adres, telefoon and email in one query (LEFT JOINs)."""
+    """ContactGegevens with their adres, telefoon and email in one query (LEFT JOINs).
+
+    Every joined table is also restricted by the root ID, so each can use its own
+    ``wlzindicatieID`` index whatever the planner's statistics say (stale statistics after a
+    bulk load made PostgreSQL scan whole tables here).
+    """
     cg = m.contact_gegevens
+
+    def roots(table: sa.Table) -> sa.ColumnElement[bool]:
+        col = table.c[m.ROOT]
+        if many:
+            return col.in_(sa.bindparam("roots", expanding=True))
+        return col == sa.bindparam("root")
+
     cols = [c.label(c.key) for c in cg.c]
     joined: sa.FromClause = cg
     for prefix, table, _pk in _GEGEVENS_PARTS:
@@ -597,10 +609,10 @@ def _gegevens_select(many: bool) -> sa.Select[Any]:
             for c in table.c
             if c.key not in (m.ROOT, "contactGegevensID")
         ]
-        joined = joined.outerjoin(table, table.c.contactGegevensID == cg.c.contactGegevensID)
-    col = cg.c[m.ROOT]
-    cond = col.in_(sa.bindparam("roots", expanding=True)) if many else col == sa.bindparam("root")
-    return sa.select(*cols).select_from(joined).where(cond)
+        joined = joined.outerjoin(
+            table, sa.and_(table.c.contactGegevensID == cg.c.contactGegevensID, roots(table))
+        )
+    return sa.select(*cols).select_from(joined).where(roots(cg))
 
 
 def _gegevens_rows(conn: Connection, root_ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
