@@ -332,8 +332,13 @@ def test_register_refuses_foreign_identity_arguments_even_if_policy_allows(db_ur
     migrate.upgrade(engine)
     clock = FixedClock(dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC))
     settings = Settings(database_url=db_url, audit_bsn_key="test-audit-key-0123456789")
-    app = create_app(settings, engine=engine, clock=clock, guard=BrokenPolicyGuard(),
-                     signing_key=SigningKey.generate())
+    app = create_app(
+        settings,
+        engine=engine,
+        clock=clock,
+        guard=BrokenPolicyGuard(),
+        signing_key=SigningKey.generate(),
+    )
     with TestClient(app) as c:
         res = registreer(c, indicatie_json())
         wid = res["wlzIndicatie"]["wlzindicatieID"]
