@@ -233,8 +233,13 @@ def test_only_selected_parts_are_loaded(ir: Indicatieregister, onderdelen: set[s
     statements: list[str] = []
     sa.event.listen(ir.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     with ir.engine.connect() as conn:
-        ir.zoek(conn, sa.true(), onderdelen=onderdelen)
-    assert len(statements) == 1 + len(onderdelen)
+        [found] = ir.zoek(conn, sa.true(), onderdelen=onderdelen)
+    # SQLite: one statement per table; PostgreSQL: the children go in one psycopg pipeline
+    # that bypasses SQLAlchemy's events, so only the root statement is seen here.
+    children = len(onderdelen) if ir.engine.dialect.name == "sqlite" else 0
+    assert len(statements) == 1 + children
+    parts = {"client", "grondslag", "geindiceerdZorgzwaartepakket", "beperking", "wzd"}
+    assert {k for k in found if k in parts} == onderdelen
 
 
 def test_bulk_input_missing_required_fields_is_reported_not_crashing(

@@ -620,25 +620,70 @@ def _gegevens_rows(conn: Connection, root_ids: Sequence[uuid.UUID]) -> list[dict
         result = conn.execute(_gegevens_select(False), {"root": root_ids[0]})
     else:
         result = conn.execute(_gegevens_select(True), {"roots": list(root_ids)})
-    out = []
-    for r in result.mappings():
-        g: dict[str, Any] = {
-            k: r[k] for k in ("contactGegevensID", "clientID", "contactPersoonID", m.ROOT)
+    return [_split_gegevens(dict(r)) for r in result.mappings()]
+
+
+@functools.cache
+def _pg_sql(table: sa.Table | None, dialect: sa.Dialect) -> str:
+    """SQL text (psycopg placeholders) of a child-table or contact-data select by root IDs."""
+    if table is None:
+        sql = str(_gegevens_select(True).compile(dialect=dialect))
+        return sql.replace("IN (__[POSTCOMPILE_roots])", "= ANY(%(roots)s)")
+    col = table.c[m.ROOT]
+    stmt = m.labelled(table).where(col == sa.func.any(sa.bindparam("roots")))
+    return str(stmt.compile(dialect=dialect))
+
+
+def _pg_pipeline(
+    conn: Connection, tables: set[sa.Table], root_ids: Sequence[uuid.UUID], gegevens: bool
+) -> tuple[dict[sa.Table, list[dict[str, Any]]], list[dict[str, Any]] | None]:
+    """All child selects in one psycopg pipeline: one network round trip instead of one per
+    table (PostgreSQL lookups are bound by round trips, not by the queries)."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    order = sorted(tables, key=lambda t: t.name)
+    params = {"roots": list(root_ids)}
+    cursors = []
+    with raw.pipeline():
+        for table in order:
+            cursors.append(raw.execute(_pg_sql(table, conn.dialect), params))
+        if gegevens:
+            cursors.append(raw.execute(_pg_sql(None, conn.dialect), params))
+    data: dict[sa.Table, list[dict[str, Any]]] = {}
+    for table, cur in zip(order, cursors, strict=False):
+        names = [d.name for d in cur.description or ()]
+        pk = next(iter(table.primary_key.columns)).key
+        rows = []
+        for values in cur.fetchall():
+            d = dict(zip(names, values, strict=True))
+            d["id"] = d[pk]
+            rows.append(d)
+        data[table] = rows
+    gegevens_rows = None
+    if gegevens:
+        cur = cursors[-1]
+        names = [d.name for d in cur.description or ()]
+        gegevens_rows = [_split_gegevens(dict(zip(names, v, strict=True))) for v in cur.fetchall()]
+    return data, gegevens_rows
+
+
+def _split_gegevens(r: Mapping[str, Any]) -> dict[str, Any]:
+    g: dict[str, Any] = {
+        k: r[k] for k in ("contactGegevensID", "clientID", "contactPersoonID", m.ROOT)
+    }
+    g["id"] = g["contactGegevensID"]
+    for prefix, table, pk in _GEGEVENS_PARTS:
+        if r[f"{prefix}.{pk}"] is None:
+            g[prefix] = None
+            continue
+        part = {
+            c.key: r[f"{prefix}.{c.key}"]
+            for c in table.c
+            if c.key not in (m.ROOT, "contactGegevensID")
         }
-        g["id"] = g["contactGegevensID"]
-        for prefix, table, pk in _GEGEVENS_PARTS:
-            if r[f"{prefix}.{pk}"] is None:
-                g[prefix] = None
-                continue
-            part = {
-                c.key: r[f"{prefix}.{c.key}"]
-                for c in table.c
-                if c.key not in (m.ROOT, "contactGegevensID")
-            }
-            part["id"] = part[pk]
-            g[prefix] = part
-        out.append(g)
-    return out
+        part["id"] = part[pk]
+        g[prefix] = part
+    return g
 
 
 def _group(rows: Iterable[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
@@ -667,7 +712,11 @@ def load_parts(
         tables.add(m.client)
     ids_ = [r[m.ROOT] for r in roots]
     R = m.ROOT
-    data = {t: _rows(conn, t, ids_) for t in tables}
+    gegevens_raw: list[dict[str, Any]] | None = None
+    if conn.dialect.name == "postgresql":
+        data, gegevens_raw = _pg_pipeline(conn, tables, ids_, gegevens_needed)
+    else:
+        data = {t: _rows(conn, t, ids_) for t in tables}
 
     def by_root(table: sa.Table) -> dict[Any, list[dict[str, Any]]]:
         return _group(data.get(table, []), R)
@@ -683,7 +732,8 @@ def load_parts(
     if gegevens_needed:
         # IRA0001A: only contact data not ended at the moment of consultation.
         visible = []
-        for g in _gegevens_rows(conn, ids_):
+        rows = gegevens_raw if gegevens_raw is not None else _gegevens_rows(conn, ids_)
+        for g in rows:
             items = [g[k] for k in ("adres", "telefoon", "email") if g[k] is not None]
             if not items or any(_open_on(i, peildatum) for i in items):
                 visible.append(g)
