@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from threading import Lock
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from graphql import (
     DocumentNode,
@@ -42,6 +42,9 @@ from iwlz.graphql.filters import FilterError
 from iwlz.graphql.limits import NoIntrospectionRule, max_aliases_rule, max_depth_rule
 
 log = logging.getLogger("iwlz.graphql")
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -119,26 +122,30 @@ def _wants_plain_json(request: Request) -> bool:
     return JSON in accept and GRAPHQL_RESPONSE not in accept
 
 
-class _DocumentCache:
-    """LRU of query text -> parsed and validated document (or its errors).
+class _LRU(Generic[K, V]):
+    """A small thread-safe LRU map (parsed documents, compiled plans).
 
-    The network uses fixed query templates, so almost every request is a cache hit and
-    skips both parsing and validation.
+    The network uses fixed query templates, so almost every request is a hit and skips
+    parsing, validation and compilation.
     """
 
     def __init__(self, size: int = 512) -> None:
-        self._items: OrderedDict[str, DocumentNode | list[GraphQLError]] = OrderedDict()
+        self._items: OrderedDict[K, V] = OrderedDict()
         self._size = size
         self._lock = Lock()
 
-    def get(self, key: str) -> DocumentNode | list[GraphQLError] | None:
+    def __contains__(self, key: K) -> bool:
         with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
+            return key in self._items
 
-    def put(self, key: str, value: DocumentNode | list[GraphQLError]) -> None:
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: K, value: V) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -174,10 +181,9 @@ class GraphQLEndpoint:
         if not self.limits.introspection:
             rules.append(NoIntrospectionRule)
         self._rules = rules
-        self._cache = _DocumentCache()
+        self._cache: _LRU[str, DocumentNode | list[GraphQLError]] = _LRU()
         self.fast_path = fast_path
-        self._plans: OrderedDict[tuple[str, str | None], CompiledQuery | None] = OrderedDict()
-        self._plans_lock = Lock()
+        self._plans: _LRU[tuple[str, str | None], CompiledQuery | None] = _LRU()
 
     # -- request handling -------------------------------------------------------------
 
@@ -324,15 +330,10 @@ class GraphQLEndpoint:
         if not self.fast_path:
             return None
         key = (parsed.query, parsed.operation_name)
-        with self._plans_lock:
-            if key in self._plans:
-                self._plans.move_to_end(key)
-                return self._plans[key]
+        if key in self._plans:  # a cached None means "not compilable": use graphql-core
+            return self._plans.get(key)
         plan = compile_query(self.schema, parsed.document, parsed.operation)
-        with self._plans_lock:
-            self._plans[key] = plan
-            while len(self._plans) > 512:
-                self._plans.popitem(last=False)
+        self._plans.put(key, plan)
         return plan
 
     def _result_response(self, result: ExecutionResult, media: str) -> Response:

@@ -12,7 +12,6 @@ It plugs into :class:`iwlz.graphql.http.GraphQLEndpoint` as its ``Guard``:
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from collections import OrderedDict
@@ -321,7 +320,3 @@ def _subjects(where: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...
     if isinstance(bsn, str):
         bsns.append(bsn)
     return tuple(records), tuple(bsns)
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

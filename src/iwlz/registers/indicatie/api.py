@@ -60,8 +60,11 @@ def enforce_identity_arguments(where: dict[str, Any] | None, claims: Any) -> Non
     if claims is None or not where:
         return
     for key, claim in IDENTITY_ARGUMENTS.items():
-        value = (where.get(key) or {}).get("eq") if isinstance(where.get(key), dict) else None
-        if key in where and value != claims.get(claim):
+        if key not in where:
+            continue
+        operation = where[key]
+        value = operation.get("eq") if isinstance(operation, dict) else None
+        if value != claims.get(claim):
             raise Forbidden(f"{key} must be the caller's own {claim}.")
 
 

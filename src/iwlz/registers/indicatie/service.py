@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from iwlz import regio
 from iwlz.core.clock import Clock, SystemClock
 from iwlz.core.events import record_event
+from iwlz.graphql.errors import BadUserInput
 from iwlz.registers.indicatie import models as m
 from iwlz.registers.indicatie.validation import Veldfout, validate_indicatie
 
@@ -338,8 +339,6 @@ class Indicatieregister:
         stmt = stmt.limit(self.max_results + 1)
         roots = [dict(r) for r in conn.execute(stmt).mappings()]
         if len(roots) > self.max_results:
-            from iwlz.graphql.errors import BadUserInput
-
             raise BadUserInput(
                 f"More than {self.max_results} indications match; narrow the filter "
                 "(e.g. where: {wlzindicatieID: {eq: ...}})."
