@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,28 +20,46 @@ from prometheus_client import (
 )
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from iwlz import __version__, regio
+from iwlz.abonnementen.api import build_abonnementen_schema
+from iwlz.abonnementen.service import Abonnementen
+from iwlz.abonnementen.service import matching as abonnementen_matching
+from iwlz.adresboek import Adresboek
+from iwlz.adresboek.http import ADRESBOEK_PATH, adresboek_routes
 from iwlz.config import Settings
 from iwlz.core.clock import Clock, SystemClock
 from iwlz.core.db import create_engine
+from iwlz.core.events import EventHook
 from iwlz.core.logging import span_id_var, trace_id_var
 from iwlz.core.tracing import SPAN_HEADER, TRACE_HEADER, incoming_trace, new_span_id
 from iwlz.graphql.http import GraphQLEndpoint, Guard, Limits, ParsedOperation
+from iwlz.netwerkpunt.http import netwerkpunt_routes
+from iwlz.netwerkpunt.service import Inbox
 from iwlz.nid.http import JwksEndpoint, TokenEndpoint
 from iwlz.nid.keys import SigningKey
-from iwlz.nid.participants import SCOPE_IR_CREATE, SCOPE_IR_READ, SCOPE_IR_READ_DEPRECATED
+from iwlz.nid.participants import (
+    SCOPE_ABONNEMENT_IR,
+    SCOPE_IR_CREATE,
+    SCOPE_IR_READ,
+    SCOPE_IR_READ_DEPRECATED,
+)
 from iwlz.nid.pdp import Pip
 from iwlz.nid.setup import JWKS_PATH, TOKEN_PATH, Nid, build_nid
+from iwlz.notificaties.rules import NotificationRules
+from iwlz.notificaties.setup import OutboxMetrics, WorkerPool, build_worker
 from iwlz.registers.indicatie.api import build_beheer_schema, build_read_schema
+from iwlz.registers.indicatie.notificaties import indicatie_rules
 from iwlz.registers.indicatie.service import Indicatieregister
 
 IR_READ_PATH = "/indicatieregister/graphql"
 IR_BEHEER_PATH = "/indicatieregister/beheer/graphql"
+ABONNEMENTEN_PATH = "/indicatieregister/abonnementen/graphql"
 
 log = logging.getLogger("iwlz.http")
 
@@ -54,6 +74,10 @@ class Network:
     indicatieregister: Indicatieregister
     metrics: CollectorRegistry
     nid: Nid
+    adresboek: Adresboek
+    abonnementen: Abonnementen
+    delivery: WorkerPool
+    inbox: Inbox
 
 
 def create_app(
@@ -64,12 +88,15 @@ def create_app(
     guard: Guard | None = None,
     pip: Pip | None = None,
     signing_key: SigningKey | None = None,
+    delivery_workers: int | None = None,
 ) -> Starlette:
     """Build the application with nID in front of every register endpoint.
 
     ``guard`` replaces nID's PEP on the register endpoints (tests of a register's own
     behaviour only); ``pip`` is the PDP's information point (default: in-memory until the
-    Bemiddelingsregister serves it); ``signing_key`` overrides nID's token key.
+    Bemiddelingsregister serves it); ``signing_key`` overrides nID's token key;
+    ``delivery_workers`` overrides ``IWLZ_NOTIFY_WORKERS`` (the in-process delivery workers,
+    started with the application's lifespan).
     """
     engine = engine or create_engine(settings.database_url)
     clock = clock or SystemClock()
@@ -78,7 +105,9 @@ def create_app(
         if settings.postcode_gemeente_csv
         else regio.GemeenteResolver()
     )
-    ir = Indicatieregister(engine, clock=clock, gemeente_resolver=resolver)
+    ir = Indicatieregister(
+        engine, clock=clock, gemeente_resolver=resolver, event_hooks=indicatieregister_hooks()
+    )
     nid = build_nid(settings, engine, clock, pip=pip, key=signing_key)
     ir_guard: Guard = guard or nid.protect(
         IR_READ_PATH,
@@ -110,9 +139,12 @@ def create_app(
         introspection=settings.dev,
     )
 
+    inbox = Inbox(engine, clock, nid.audit)
+
     def ir_context(request: Request, operation: ParsedOperation) -> dict[str, Any]:
         return {
             "indicatieregister": ir,
+            "netwerkpunt": inbox,
             "request": request,
             "operation": operation,
             "claims": operation.state.get("claims"),
@@ -158,12 +190,77 @@ def create_app(
         Route(IR_READ_PATH, ir_read, methods=["GET", "POST", "PUT", "DELETE"]),
         Route(IR_BEHEER_PATH, ir_beheer, methods=["GET", "POST", "PUT", "DELETE"]),
     ]
-    app = Starlette(routes=routes)
+    # -- address book, subscriptions, outbox --------------------------------------------
+    adresboek = Adresboek(engine, clock=clock)
+    nid.audience_sources.append(adresboek.resource_uris)
+    adresboek_guard = nid.protect(ADRESBOEK_PATH, register="adresboek", scope_prefixes=())
+    routes += adresboek_routes(
+        adresboek, authorize=None if settings.dev else adresboek_guard.check_request
+    )
+    abonnementen = Abonnementen(engine, clock=clock)
+    abonnementen_endpoint = GraphQLEndpoint(
+        build_abonnementen_schema(),
+        context_factory=lambda _request, operation: {
+            "abonnementen": abonnementen,
+            "claims": operation.state.get("claims"),
+        },
+        guard=guard
+        or nid.protect(
+            ABONNEMENTEN_PATH, register="abonnementen", scope_prefixes=(SCOPE_ABONNEMENT_IR,)
+        ),
+        limits=limits,
+        allowed_operations=frozenset({OperationType.QUERY, OperationType.MUTATION}),
+        name="abonnementen",
+    )
+    routes.append(
+        Route(ABONNEMENTEN_PATH, abonnementen_endpoint, methods=["GET", "POST", "PUT", "DELETE"])
+    )
+    # -- netwerkpunten: every participant's receiving endpoint and inbox ----------------
+    routes += netwerkpunt_routes(
+        inbox=inbox,
+        participants=nid.participants,
+        guard=guard or nid.protect_by_url(register="netwerkpunt", scope_prefixes=()),
+        limits=limits,
+        # The inbox, webhook and melding-status APIs belong to the same resource server as
+        # the participant's netwerkpunt, so they take tokens for that audience.
+        authorize=nid.protect_by_url(
+            register="netwerkpunt",
+            scope_prefixes=(),
+            path=lambda r: f"/netwerkpunt/{r.path_params['idtype']}/{r.path_params['id']}/graphql",
+        ).check_request,
+        audit=nid.audit,
+        compat=settings.netwerkpunt_compat,
+    )
+    outbox_metrics = OutboxMetrics(metrics, engine)
+    workers = settings.notify_workers if delivery_workers is None else delivery_workers
+    pool = WorkerPool(
+        [
+            build_worker(settings, engine, clock=clock, metrics=outbox_metrics, adresboek=adresboek)
+            for _ in range(workers)
+        ],
+        settings.notify_poll_seconds,
+    )
 
-    app = Starlette(routes=routes)
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        pool.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(pool.stop)
+
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(ObserveMiddleware, requests_total=requests_total, latency=latency)
-    app.state.network = Network(settings, engine, clock, ir, metrics, nid)
+    app.state.network = Network(
+        settings, engine, clock, ir, metrics, nid, adresboek, abonnementen, pool, inbox
+    )
     return app
+
+
+def indicatieregister_hooks() -> list[EventHook]:
+    """The Indicatieregister's event hooks: its notification rules (mandatory and, through
+    the subscriptions, voluntary) filling the outbox inside each write's transaction."""
+    return [NotificationRules(indicatie_rules(abonnees=abonnementen_matching))]
 
 
 class ObserveMiddleware:
@@ -221,10 +318,30 @@ class ObserveMiddleware:
             span_id_var.reset(span_token)
 
 
+_KNOWN_ROUTES = (
+    IR_BEHEER_PATH,
+    IR_READ_PATH,
+    ABONNEMENTEN_PATH,
+    TOKEN_PATH,
+    JWKS_PATH,
+    ADRESBOEK_PATH,
+    "/healthz",
+    "/metrics",
+)
+
+
 def _route_name(path: str) -> str:
-    for known in (IR_BEHEER_PATH, IR_READ_PATH, TOKEN_PATH, JWKS_PATH, "/healthz", "/metrics"):
-        if path == known:
-            return known
+    # Bounded label values: per-participant paths collapse into one route name each.
+    if path in _KNOWN_ROUTES:
+        return path
+    if path.startswith("/netwerkpunt/"):
+        tail = path.rsplit("/", 1)[-1]
+        if tail == "graphql":
+            return "/netwerkpunt/{idtype}/{id}/graphql"
+        if "/meldingen/" in path:
+            return "/netwerkpunt/{idtype}/{id}/meldingen/{meldingID}"
+        if tail in ("inbox", "ack", "webhook"):
+            return "/netwerkpunt/{idtype}/{id}/" + ("inbox/ack" if tail == "ack" else tail)
     return "other"
 
 

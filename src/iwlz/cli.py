@@ -32,6 +32,26 @@ dev_app = typer.Typer(help="Developer conveniences (dev mode only).", no_args_is
 app.add_typer(dev_app, name="dev")
 
 
+_mounted: list[bool] = []
+
+
+def _mount() -> None:
+    # Sub-apps live with their domain packages and import this module's helpers, so they are
+    # mounted when the command runs rather than when this module is imported.
+    if _mounted:
+        return
+    _mounted.append(True)
+    from iwlz.adresboek.cli import adresboek_app
+    from iwlz.netwerkpunt.cli import inbox_app, meldingen_app
+    from iwlz.notificaties.cli import notifications_app, worker_command
+
+    app.add_typer(adresboek_app, name="adresboek")
+    app.add_typer(notifications_app, name="notifications")
+    app.add_typer(inbox_app, name="inbox")
+    app.add_typer(meldingen_app, name="meldingen")
+    app.command("worker")(worker_command)
+
+
 def _settings(database_url: str | None) -> Settings:
     settings = get_settings()
     if database_url:
@@ -107,6 +127,15 @@ def seed(
     start_index: Annotated[int, typer.Option(min=0, help="Skip this many generated clients.")] = 0,
     database_url: DbOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    notify: Annotated[
+        bool,
+        typer.Option(
+            "--notify/--no-notify",
+            help="Queue the notifications these registrations cause (NIEUWE_INDICATIE_"
+            "ZORGKANTOOR ...), as if the CIZ registered them now. Default: history, no "
+            "notifications.",
+        ),
+    ] = False,
 ) -> None:
     """Load realistic synthetic clients and indications into the Indicatieregister."""
     from iwlz.core import migrate
@@ -120,6 +149,10 @@ def seed(
         _fail("the database schema is not up to date: run `iwlz db upgrade` first.")
     clock = SystemClock()
     ir = Indicatieregister(engine, clock=clock)
+    if notify:
+        from iwlz.app import indicatieregister_hooks
+
+        ir.event_hooks.extend(indicatieregister_hooks())
     entries: list[dict[str, str]] = []
     started = time.perf_counter()
     batch: list[Any] = []
@@ -128,7 +161,7 @@ def seed(
     def flush() -> None:
         nonlocal done
         try:
-            outcomes = ir.registreer_batch([c.indicatie for c in batch])
+            outcomes = ir.registreer_batch([c.indicatie for c in batch], notify=notify)
         except ValueError as exc:
             _fail(f"{exc}. These clients are already loaded: use another --seed or --start-index.")
         for c, o in zip(batch, outcomes, strict=True):
@@ -230,6 +263,7 @@ def demo(
     added = seed_demo_participants(ParticipantRegistry(engine), Path(settings.nid_keys_dir))
     if added:
         typer.echo(f"registered {added} demo participants (keys in {settings.nid_keys_dir}/)")
+    _seed_demo_network(settings, engine)
     with engine.connect() as conn:
         count = conn.execute(select(func.count()).select_from(wlz_indicatie)).scalar_one()
     if count == 0:
@@ -241,6 +275,7 @@ def demo(
             start_index=0,
             database_url=None,
             quiet=False,
+            notify=False,
         )
     else:
         typer.echo(f"database already holds {count} indications; manifest: {manifest}")
@@ -376,10 +411,36 @@ def participants_demo(database_url: DbOption = None) -> None:
     settings = _settings(database_url)
     if not settings.dev:
         _fail("demo participants get generated private keys: dev mode only (IWLZ_DEV=true).")
-    added = seed_demo_participants(
-        ParticipantRegistry(_migrated_engine(settings)), Path(settings.nid_keys_dir)
-    )
+    engine = _migrated_engine(settings)
+    added = seed_demo_participants(ParticipantRegistry(engine), Path(settings.nid_keys_dir))
     typer.echo(f"registered {added} demo participants (keys in {settings.nid_keys_dir}/)")
+    _seed_demo_network(settings, engine)
+
+
+def _seed_demo_network(settings: Settings, engine: Any) -> None:
+    """The demo's address book (every participant's netwerkpunt) and the CAK's subscription
+    to the voluntary WLZINDICATIE_MUTATIE_ABONNEMENT."""
+    from iwlz.abonnementen.service import Abonnementen
+    from iwlz.adresboek import Adresboek
+    from iwlz.adresboek.demo import seed_demo_adresboek
+    from iwlz.nid.demo import CAK
+    from iwlz.nid.participants import ParticipantRegistry
+
+    result = seed_demo_adresboek(Adresboek(engine), settings, ParticipantRegistry(engine))
+    typer.echo(
+        f"address book: {result.added} added, {result.updated} updated, "
+        f"{result.unchanged} unchanged (GET /adresboek)"
+    )
+    kvk = CAK.split(":")[1]
+    abonnement = Abonnementen(engine).create(
+        {"client_id": f"kvk:{kvk}", "kvk": kvk, "instantie_type": "Onderneming"},
+        {
+            "notificatieTypeID": "WLZINDICATIE_MUTATIE_ABONNEMENT",
+            "abonneeIDType": "KVK",
+            "abonneeID": kvk,
+        },
+    )
+    typer.echo(f"CAK subscription to WLZINDICATIE_MUTATIE_ABONNEMENT: {abonnement.abonnement_id}")
 
 
 @dev_app.command("token")
@@ -513,6 +574,7 @@ def audit_show(
 
 def main() -> None:
     """Entry point of the ``iwlz`` script."""
+    _mount()
     try:
         app()
     except KeyboardInterrupt:

@@ -61,6 +61,53 @@ class Settings(BaseSettings):
         default=None,
         description="optional CSV (postcode4,gemeentecode) used to find an address's gemeente",
     )
+    omgeving: str = Field(
+        default="TST",
+        pattern="^(PRD|ACC|TST)$",
+        description="network environment in address-book IDs (gegevensdienstId): PRD, ACC or TST",
+    )
+    adresboek_reload_seconds: float = Field(
+        default=3600.0,
+        ge=0,
+        description="how long a sender caches the address book before reading it again",
+    )
+    netwerkpunt_compat: bool = Field(
+        default=False,
+        description=(
+            "accept the RFC examples' variable types ([SubjectEntity!]!, String ID types) on "
+            "the netwerkpunt by rewriting them (network.md §11.2)"
+        ),
+    )
+    notify_retry_schedule: str = Field(
+        default="0,5,300,1800,7200,18000,36000,50400,72000,86400",
+        description=(
+            "seconds to wait before each delivery attempt, comma-separated; the first is the "
+            "first try; after the last the notification is dead-lettered"
+        ),
+    )
+    notify_jitter: float = Field(
+        default=0.1, ge=0, le=1, description="random +/- fraction applied to every retry delay"
+    )
+    notify_workers: int = Field(
+        default=1,
+        ge=0,
+        le=32,
+        description="delivery workers inside `iwlz serve` (0: run `iwlz worker` separately)",
+    )
+    notify_batch_size: int = Field(
+        default=50, ge=1, le=1000, description="deliveries a worker claims at once"
+    )
+    notify_poll_seconds: float = Field(
+        default=0.2, gt=0, le=60, description="how often an idle worker looks for work"
+    )
+    notify_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how long a claimed delivery stays reserved before another worker may take it",
+    )
+    notify_timeout_seconds: float = Field(
+        default=35.0, gt=0, description="HTTP timeout of one delivery attempt"
+    )
 
 
 DEV_AUDIT_BSN_KEY = "iwlz-dev-only-audit-key"

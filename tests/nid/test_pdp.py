@@ -202,7 +202,9 @@ def query_input(**overrides: Any) -> dict[str, Any]:
 
 def test_allowed_request(pdp: PolicyDecisionPoint) -> None:
     assert pdp.decide(query_input()) == Decision(True, 200, None, None, "UCIR-0001", (), ())
-    assert pdp.registers == frozenset({"indicatieregister", "indicatieregister_beheer"})
+    assert pdp.registers == frozenset(
+        {"indicatieregister", "indicatieregister_beheer", "netwerkpunt", "abonnementen"}
+    )
 
 
 def test_unknown_register_is_no_operation(pdp: PolicyDecisionPoint) -> None:
@@ -247,7 +249,7 @@ def test_a_failing_policy_engine_denies(
         raise RuntimeError("rego-cpp crashed")
 
     fresh = PolicyDecisionPoint(InMemoryPip())
-    monkeypatch.setattr(fresh._allow, "evaluate", broken)
+    monkeypatch.setattr(fresh._allow["indicatieregister"], "evaluate", broken)
     decision = fresh.decide(query_input())
     assert decision == Decision(
         False,

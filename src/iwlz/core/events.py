@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +39,25 @@ domain_event = sa.Table(
 )
 
 
+@dataclass(frozen=True)
+class DomainEvent:
+    """A recorded domain event, as handed to event hooks."""
+
+    event_id: uuid.UUID
+    register: str
+    tenant: str
+    aggregate_type: str
+    aggregate_id: uuid.UUID
+    event_type: str
+    payload: dict[str, Any]
+    occurred_at: dt.datetime
+
+
+EventHook = Callable[[Connection, DomainEvent], None]
+"""Runs inside the write's transaction (e.g. notification rules filling the outbox); an
+exception rolls the whole write back, so a change never commits without its consequences."""
+
+
 def record_event(
     conn: Connection,
     *,
@@ -47,8 +68,10 @@ def record_event(
     event_type: str,
     payload: dict[str, Any],
     occurred_at: dt.datetime,
+    hooks: Sequence[EventHook] = (),
 ) -> uuid.UUID:
-    """Append a domain event inside the caller's transaction and return its ID."""
+    """Append a domain event inside the caller's transaction, run ``hooks`` on it in that same
+    transaction, and return its ID."""
     event_id = uuid.uuid4()
     conn.execute(
         domain_event.insert().values(
@@ -62,4 +85,17 @@ def record_event(
             occurred_at=occurred_at,
         )
     )
+    if hooks:
+        event = DomainEvent(
+            event_id,
+            register,
+            tenant,
+            aggregate_type,
+            aggregate_id,
+            event_type,
+            payload,
+            occurred_at,
+        )
+        for hook in hooks:
+            hook(conn, event)
     return event_id

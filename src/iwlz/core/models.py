@@ -4,8 +4,12 @@ from __future__ import annotations
 
 
 def load_all_models() -> None:
+    import iwlz.abonnementen.models
+    import iwlz.adresboek.models
     import iwlz.core.events
+    import iwlz.netwerkpunt.models
     import iwlz.nid.audit
     import iwlz.nid.participants
     import iwlz.nid.tokens
+    import iwlz.notificaties.outbox
     import iwlz.registers.indicatie.models  # noqa: F401

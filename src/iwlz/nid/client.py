@@ -79,6 +79,11 @@ class NidClient:
         self._tokens: dict[tuple[str, str], _Cached] = {}
         self._lock = threading.Lock()
 
+    def forget(self, scope: str, audience: str) -> None:
+        """Drop a cached token (the resource server refused it)."""
+        with self._lock:
+            self._tokens.pop((scope, audience), None)
+
     def token(self, scope: str, audience: str, *, trace_id: str | None = None) -> str:
         now = dt.datetime.now(dt.UTC).timestamp()
         with self._lock:

@@ -55,7 +55,12 @@ NOTIFICATIE_SCOPES = (
     "organisaties/zorgkantoor/meldingen/melding:create",
     "organisaties/zorgaanbieder/meldingen/melding:create",
     "organisaties/indicatieorgaan/meldingen/melding:create",
+    "organisaties/onderneming/notificaties/notificatie:create",
+    SCOPE_INBOX_READ := "iwlz/netwerkpunt/inbox:read",
+    SCOPE_ABONNEMENT_IR := "organisaties/indicatieorgaan/abonnementen/abonnement:create",
 )
+"""``iwlz/netwerkpunt/inbox:read`` (reading one's own inbox) and the ``abonnementen`` scope
+are our own, provisional names: the standard defines neither (network.md §7.2)."""
 
 
 def _is_oin(value: str) -> bool:

@@ -86,7 +86,7 @@ __all__ = [
 PDP_CLAIMS = ("iss", "client_id", "scopes", "instantie_type", "uzovi", "agb", "kvk", "act")
 
 # Claims the Rego policies get; add a name here when a policy starts to read one.
-DECISION_CLAIMS = ("scopes", "instantie_type", "uzovi", "agb", "kvk")
+DECISION_CLAIMS = ("scopes", "instantie_type", "uzovi", "agb", "kvk", "client_id", "act")
 
 _PACKAGE_RE = re.compile(r"^package\s+iwlz\.([a-z][a-z0-9_.]*)\s*$", re.MULTILINE)
 _INTERNAL = "Internal Server Error"  # network.md §3.8 #06/#15
@@ -297,6 +297,7 @@ class PolicyDecisionPoint:
         self.pip = pip
         directory = policy_dir if policy_dir is not None else files("iwlz.nid") / "policies"
         bundles: dict[str, list[tuple[str, str]]] = {"allow": [], "denials": [], "templates": []}
+        allow_parts: list[tuple[tuple[str, ...], tuple[str, str]]] = []
         packages: dict[str, set[str]] = {"allow": set(), "denials": set(), "templates": set()}
         for source in sorted(directory.iterdir(), key=lambda p: p.name):
             if not source.name.endswith(".rego"):
@@ -309,6 +310,7 @@ class PolicyDecisionPoint:
             kind = parts[-1] if parts[-1] in ("denials", "templates") else "allow"
             if kind == "allow":
                 bundles["allow"].append((source.name, text))
+                allow_parts.append((tuple(parts), (source.name, text)))
             if kind != "templates":
                 bundles["denials"].append((source.name, text))
             else:
@@ -323,7 +325,16 @@ class PolicyDecisionPoint:
             )
         self.registers = frozenset(registers)
         names = sorted(registers)
-        self._allow = _Engine(bundles["allow"], [f"iwlz/{r}/allow" for r in names])
+        # One allow bundle per register (its package, iwlz.common and iwlz.common.<register>):
+        # the bundle evaluated on every request stays as small as that register needs, and
+        # registers don't queue behind each other's interpreter lock.
+        self._allow = {
+            r: _Engine(
+                [src for p, src in allow_parts if p in (("common",), ("common", r), (r,))],
+                [f"iwlz/{r}/allow"],
+            )
+            for r in names
+        }
         self._denials = _Engine(bundles["denials"], [f"iwlz/{r}/denials/decision" for r in names])
         self._templates = _Engine(
             bundles["templates"], [f"iwlz/{r}/templates/verdict" for r in names]
@@ -388,7 +399,7 @@ class PolicyDecisionPoint:
         short = _allow_input(pdp_input, verdict)
         checks: tuple[PipCheck, ...] = ()
         for _ in range(2):  # without, then with PIP results
-            allowed = self._allow.evaluate(f"iwlz/{register}/allow", short, undefined={})
+            allowed = self._allow[register].evaluate(f"iwlz/{register}/allow", short, undefined={})
             if allowed:
                 return _decision(allowed, checks, verdict)
             full = _decision_input(pdp_input, short, verdict)

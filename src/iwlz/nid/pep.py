@@ -149,7 +149,7 @@ class PolicyEnforcementPoint:
         self,
         *,
         register: str,
-        audience: str,
+        audience: str | Callable[[Request], str],
         scope_prefixes: Sequence[str],
         verifier: TokenVerifier,
         participants: ParticipantRegistry,
@@ -173,7 +173,8 @@ class PolicyEnforcementPoint:
             await self._audit_refusal(None, None, "token_missing", 401)
             return _unauthorized("Unauthorized")
         try:
-            claims = self.verifier.verify(token.strip(), self.audience)
+            audience = self.audience if isinstance(self.audience, str) else self.audience(request)
+            claims = self.verifier.verify(token.strip(), audience)
         except InvalidToken as exc:
             await self._audit_refusal(None, None, f"token_invalid:{exc.reason}", 401)
             return _unauthorized("Jwt is expired" if exc.expired else "Jwt is invalid")
@@ -187,7 +188,7 @@ class PolicyEnforcementPoint:
                 await self._audit_refusal(client_id, actor, f"participant_inactive:{party}", 401)
                 return _unauthorized("Jwt is invalid")
         scopes = claims.get("scopes") or []
-        if not any(
+        if self.scope_prefixes and not any(
             isinstance(s, str) and s.startswith(p) for s in scopes for p in self.scope_prefixes
         ):
             await self._audit_refusal(client_id, actor, "scope_mismatch", 403)
@@ -246,8 +247,16 @@ class PolicyEnforcementPoint:
                 ("pdp_error",),
                 (),
             )
-        where = (pdp_input.get("arguments") or {}).get("where") or {}
-        records, bsns = _subjects(where)
+        arguments = pdp_input.get("arguments") or {}
+        records, bsns = _subjects(arguments.get("where") or {})
+        for name in ("notificatieInput", "meldingInput"):
+            bericht = arguments.get(name)
+            if isinstance(bericht, Mapping) and isinstance(bericht.get("subjectList"), list):
+                records += tuple(
+                    str(s.get("recordID"))
+                    for s in bericht["subjectList"][:50]
+                    if isinstance(s, Mapping)
+                )
         op = operation.operation
         self.audit.append(
             AuditEvent(

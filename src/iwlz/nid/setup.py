@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from starlette.requests import Request
 
 from iwlz.config import ConfigurationError, Settings, require_secret
 from iwlz.core.clock import Clock
@@ -44,6 +45,15 @@ class Nid:
     audit: AuditLog
     clock: Clock
     audiences: list[str] = field(default_factory=list)
+    audience_sources: list[Callable[[], Iterable[str]]] = field(default_factory=list)
+
+    def valid_audiences(self) -> frozenset[str]:
+        """Every resource server a token may be issued for: the protected paths of this
+        process plus the sources added (the address book's resource endpoints)."""
+        found = set(self.audiences)
+        for source in self.audience_sources:
+            found.update(source())
+        return frozenset(found)
 
     @property
     def token_endpoint(self) -> str:
@@ -59,6 +69,32 @@ class Nid:
         audience = self.audience(path)
         if audience not in self.audiences:
             self.audiences.append(audience)
+        return self._pep(register, audience, scope_prefixes)
+
+    def protect_by_url(
+        self,
+        *,
+        register: str,
+        scope_prefixes: Sequence[str],
+        path: Callable[[Request], str] | None = None,
+    ) -> PolicyEnforcementPoint:
+        """A PEP whose audience follows from the request: public_url + ``path(request)``
+        (default: the request's own path). For resources with one endpoint per participant,
+        such as the netwerkpunten; which of those URLs are valid audiences comes from the
+        address book (``audience_sources``)."""
+        base = self.settings.public_url.rstrip("/")
+
+        def audience(request: Request) -> str:
+            return base + (path(request) if path else request.url.path)
+
+        return self._pep(register, audience, scope_prefixes)
+
+    def _pep(
+        self,
+        register: str,
+        audience: str | Callable[[Request], str],
+        scope_prefixes: Sequence[str],
+    ) -> PolicyEnforcementPoint:
         return PolicyEnforcementPoint(
             register=register,
             audience=audience,
@@ -81,18 +117,20 @@ def build_nid(
 ) -> Nid:
     participants = ParticipantRegistry(engine, cache_seconds=settings.nid_participant_cache_seconds)
     key = key or signing_key(settings)
-    audiences: list[str] = []
+    holder: list[Nid] = []
     server = AuthorizationServer(
         engine,
         participants,
         key,
         issuer=settings.nid_issuer,
         token_endpoint=settings.public_url.rstrip("/") + TOKEN_PATH,
-        audiences=lambda: audiences,
+        audiences=lambda: holder[0].valid_audiences(),
         clock=clock,
         lifetime=settings.nid_token_lifetime,
     )
     verifier = TokenVerifier(server.jwks, issuer=settings.nid_issuer, clock=clock)
     pdp = PolicyDecisionPoint(pip or InMemoryPip())
     audit = AuditLog(engine, bsn_key=require_secret(settings, "audit_bsn_key").encode())
-    return Nid(settings, participants, server, verifier, pdp, audit, clock, audiences)
+    nid = Nid(settings, participants, server, verifier, pdp, audit, clock)
+    holder.append(nid)
+    return nid

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,7 +84,7 @@ class AuthorizationServer:
         *,
         issuer: str,
         token_endpoint: str,
-        audiences: Callable[[], Sequence[str]],
+        audiences: Callable[[], Collection[str]],
         clock: Clock,
         lifetime: int = 3600,
     ) -> None:

@@ -51,6 +51,9 @@ def decide(pdp: PolicyDecisionPoint, query: str, claims: dict[str, Any]) -> Deci
         DELETE,
         'mutation { wijzigVervaldatum(wlzindicatieID: "3fa85f64-5717-4562-b3fc-2c963f66afa6") { geslaagd } }',
         "query { wlzIndicatie { bsn client { geslachtsnaam } } }",
+        "query { meldingen(status: ONTVANGEN) { meldingID status } }",
+        'mutation { behandelMelding(meldingID: "3fa85f64-5717-4562-b3fc-2c963f66afa6", '
+        "status: IN_BEHANDELING) { status } }",
     ],
 )
 def test_ciz_may_write_and_read(pdp: PolicyDecisionPoint, query: str) -> None:
@@ -97,3 +100,28 @@ def test_unknown_root_field_and_two_mutations(pdp: PolicyDecisionPoint) -> None:
     decision = decide(pdp, two, CIZ)
     assert (decision.allowed, decision.http_status) == (False, 400)
     assert decision.message == "Only one selectionset in an operation is supported."
+
+
+BEHANDEL = (
+    'mutation { behandelMelding(meldingID: "3fa85f64-5717-4562-b3fc-2c963f66afa6", '
+    'status: AFGEWEZEN, reden: "x") { status } }'
+)
+
+
+def test_only_the_ciz_handles_meldingen(pdp: PolicyDecisionPoint) -> None:
+    zorgkantoor = {
+        **CIZ,
+        "client_id": "uzovi:5505",
+        "kvk": None,
+        "uzovi": "5505",
+        "instantie_type": "Zorgkantoor",
+    }
+    for query in (BEHANDEL, "query { meldingen { meldingID } }"):
+        decision = decide(pdp, query, zorgkantoor)
+        assert (decision.allowed, decision.http_status) == (False, 403)
+        assert "not_bronhouder" in decision.reasons
+
+
+def test_meldingen_with_another_root_field_is_refused(pdp: PolicyDecisionPoint) -> None:
+    decision = decide(pdp, "query { meldingen { meldingID } wlzIndicatie { bsn } }", CIZ)
+    assert (decision.allowed, decision.http_status) == (False, 400)

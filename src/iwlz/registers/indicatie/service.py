@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from iwlz import regio
 from iwlz.core.clock import Clock, SystemClock
-from iwlz.core.events import record_event
+from iwlz.core.events import EventHook, record_event
 from iwlz.graphql.errors import BadUserInput
 from iwlz.registers.indicatie import models as m
 from iwlz.registers.indicatie.validation import Veldfout, validate_indicatie
@@ -56,8 +56,11 @@ class Indicatieregister:
         clock: Clock | None = None,
         gemeente_resolver: regio.GemeenteResolver | None = None,
         max_results: int = 1000,
+        event_hooks: Sequence[EventHook] = (),
     ) -> None:
         self.engine = engine
+        # Run inside every write's transaction (the notification rules fill the outbox).
+        self.event_hooks: list[EventHook] = list(event_hooks)
         self.clock: Clock = clock or SystemClock()
         self.gemeente_resolver = gemeente_resolver or regio.GemeenteResolver()
         self.max_results = max_results
@@ -69,11 +72,16 @@ class Indicatieregister:
         result = self.registreer_batch([data])
         return result[0]
 
-    def registreer_batch(self, items: Sequence[Mapping[str, Any]]) -> list[Uitkomst]:
+    def registreer_batch(
+        self, items: Sequence[Mapping[str, Any]], *, notify: bool = True
+    ) -> list[Uitkomst]:
         """Register many indications in one transaction (bulk loading, seeding).
 
         Items that fail validation are skipped and reported; the others are stored.
+        ``notify=False`` loads history without event hooks (no notifications): for seeding
+        and migrations, never for the CIZ's real registrations.
         """
+        hooks = self.event_hooks if notify else ()
         today = self.clock.today()
         now = self.clock.now()
         outcomes: list[Uitkomst] = []
@@ -129,6 +137,7 @@ class Indicatieregister:
                         "initieelVerantwoordelijkZorgkantoor": e["zk"],
                     },
                     occurred_at=now,
+                    hooks=hooks,
                 )
         return outcomes
 
@@ -197,8 +206,10 @@ class Indicatieregister:
                     "wlzindicatieID": str(wlzindicatie_id),
                     "versie": new_version,
                     "vervaldatumGewijzigd": vervaldatum_changed,
+                    "initieelVerantwoordelijkZorgkantoor": zk,
                 },
                 occurred_at=now,
+                hooks=self.event_hooks,
             )
         return Uitkomst(wlzindicatie_id, new_version)
 
@@ -260,10 +271,14 @@ class Indicatieregister:
                     payload={
                         "wlzindicatieID": str(wlzindicatie_id),
                         "mutatie": soort,
+                        "initieelVerantwoordelijkZorgkantoor": current[
+                            "initieelVerantwoordelijkZorgkantoor"
+                        ],
                         "oud": old.isoformat() if old else None,
                         "nieuw": vervaldatum.isoformat() if vervaldatum else None,
                     },
                     occurred_at=now,
+                    hooks=self.event_hooks,
                 )
         return Uitkomst(wlzindicatie_id, new_version)
 
@@ -292,6 +307,7 @@ class Indicatieregister:
                     ],
                 },
                 occurred_at=now,
+                hooks=self.event_hooks,
             )
         return Uitkomst(wlzindicatie_id, None)
 

@@ -1,0 +1,257 @@
+"""Notifications end to end: register write -> outbox -> worker -> nID -> netwerkpunt -> inbox.
+
+Throughput: seed N synthetic registrations with ``--notify`` (the outbox fills in the same
+transactions), then start W ``iwlz worker`` processes and time until every notification is in
+its zorgkantoor's inbox. Latency: at low load (one registration every 100 ms) with the server's
+own in-process worker, commit-to-inbox time per notification, read from the two tables'
+timestamps (one clock: the same machine).
+
+    python bench/notify.py       # SQLite and PostgreSQL, 1 and 4 workers
+    python bench/notify.py --db sqlite --n 1000 --workers 1,4
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+PG_BASE = os.environ.get(
+    "IWLZ_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run(args: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "iwlz.cli", *args], env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"iwlz {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    out = open(log, "ab")  # noqa: SIM115 - lives as long as the process
+    return subprocess.Popen(
+        [sys.executable, "-m", "iwlz.cli", *args], env=env, stdout=out, stderr=subprocess.STDOUT
+    )
+
+
+def wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(log.read_text())
+        time.sleep(0.1)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def fresh_database(kind: str, root: Path) -> tuple[str, str | None]:
+    if kind == "sqlite":
+        return f"sqlite:///{root / 'bench.db'}", None
+    name = f"iwlz_bench_notify_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return sa.make_url(PG_BASE).set(database=name).render_as_string(hide_password=False), name
+
+
+def drop_database(name: str | None) -> None:
+    if name is None:
+        return
+    admin = sa.create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def network(root: Path, url: str, **extra: str) -> dict[str, str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "IWLZ_DATABASE_URL": url,
+        "IWLZ_PORT": str(port),
+        "IWLZ_DEV": "true",
+        "IWLZ_NID_KEYS_DIR": str(root / "keys"),
+        "IWLZ_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "IWLZ_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+    run(["db", "upgrade"], env)
+    run(["participants", "demo"], env)
+    return env
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
+
+
+def latencies(engine: sa.Engine) -> list[float]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT o.created_at, i.received_at FROM notificatie_outbox o "
+                "JOIN netwerkpunt_inbox i ON i.item_id = CAST(o.response_id AS "
+                + ("UUID" if engine.dialect.name == "postgresql" else "TEXT")
+                + ")"
+            )
+        ).all()
+    out = []
+    for created, received in rows:
+        created, received = _ts(created), _ts(received)
+        out.append((received - created).total_seconds())
+    return out
+
+
+def _ts(value: Any) -> dt.datetime:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value  # type: ignore[no-any-return]
+
+
+def delivered(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                sa.text("SELECT count(*) FROM notificatie_outbox WHERE status = 'delivered'")
+            ).scalar_one()
+        )
+
+
+def throughput(kind: str, n: int, workers: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        url, name = fresh_database(kind, root)
+        try:
+            env = network(root, url, IWLZ_NOTIFY_WORKERS="0")
+            server = start(["serve"], env, root / "server.log")
+            wait_healthy(env["IWLZ_PUBLIC_URL"], server, root / "server.log")
+            t = time.perf_counter()
+            run(["seed", "--clients", str(n), "--seed", "11", "--quiet", "--notify"], env)
+            seeded = time.perf_counter() - t
+            engine = sa.create_engine(url)
+            procs = [start(["worker"], env, root / f"worker{i}.log") for i in range(workers)]
+            t0 = time.perf_counter()
+            while delivered(engine) < n:
+                if time.perf_counter() - t0 > 600:
+                    raise SystemExit("not delivered within 600 s")
+                time.sleep(0.05)
+            elapsed = time.perf_counter() - t0
+            for p in procs:
+                stop(p)
+            stop(server)
+            lat = latencies(engine)
+            engine.dispose()
+            return {
+                "rate": n / elapsed,
+                "seconds": elapsed,
+                "write_rate": n / seeded,
+                "p50": percentile(lat, 0.5),
+                "p99": percentile(lat, 0.99),
+            }
+        finally:
+            drop_database(name)
+
+
+def low_load_latency(kind: str, n: int, interval: float) -> dict[str, float]:
+    from iwlz.app import indicatieregister_hooks
+    from iwlz.core.clock import SystemClock
+    from iwlz.core.db import create_engine
+    from iwlz.demo.synthetic import generate
+    from iwlz.registers.indicatie.service import Indicatieregister
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        url, name = fresh_database(kind, root)
+        try:
+            env = network(root, url, IWLZ_NOTIFY_WORKERS="1")
+            server = start(["serve"], env, root / "server.log")
+            wait_healthy(env["IWLZ_PUBLIC_URL"], server, root / "server.log")
+            engine = create_engine(url)
+            clock = SystemClock()
+            ir = Indicatieregister(engine, clock=clock, event_hooks=indicatieregister_hooks())
+            for client in generate(n, seed=12, today=clock.today()):
+                started = time.perf_counter()
+                assert ir.registreer(client.indicatie).geslaagd
+                time.sleep(max(0.0, interval - (time.perf_counter() - started)))
+            deadline = time.monotonic() + 30
+            while delivered(engine) < n and time.monotonic() < deadline:
+                time.sleep(0.05)
+            stop(server)
+            lat = latencies(engine)
+            engine.dispose()
+            return {
+                "n": len(lat),
+                "p50": percentile(lat, 0.5),
+                "p99": percentile(lat, 0.99),
+                "max": max(lat),
+                "mean": statistics.fmean(lat),
+            }
+        finally:
+            drop_database(name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--n", type=int, default=2000, help="notifications per throughput run")
+    parser.add_argument("--workers", default="1,4", help="worker process counts to compare")
+    parser.add_argument("--latency-n", type=int, default=100)
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    for kind in kinds:
+        base: float | None = None
+        for w in (int(x) for x in args.workers.split(",")):
+            r = throughput(kind, args.n, w)
+            base = base or r["rate"]
+            print(
+                f"{kind:10} workers={w}: {r['rate']:7.1f} notifications/s end to end "
+                f"({args.n} in {r['seconds']:.1f} s; x{r['rate'] / base:.2f} vs 1 worker); "
+                f"register writes {r['write_rate']:.0f}/s; queue-to-inbox p50 {r['p50']:.2f} s "
+                f"p99 {r['p99']:.2f} s",
+                flush=True,
+            )
+        lat = low_load_latency(kind, args.latency_n, 0.1)
+        print(
+            f"{kind:10} low load (10 registrations/s, in-process worker): commit-to-inbox "
+            f"p50 {lat['p50'] * 1000:.0f} ms, p99 {lat['p99'] * 1000:.0f} ms, "
+            f"max {lat['max'] * 1000:.0f} ms over {lat['n']:.0f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Outgoing notifications and meldingen: outbox, notification rules and delivery workers."""
