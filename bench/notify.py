@@ -13,7 +13,6 @@ timestamps (one clock: the same machine).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import socket
 import statistics
@@ -23,7 +22,6 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -118,28 +116,24 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def latencies(engine: sa.Engine) -> list[float]:
+    """Seconds from enqueue (the register's commit) to storage in the receiver's inbox."""
+    from iwlz.netwerkpunt.models import inbox_table
+    from iwlz.notificaties.outbox import outbox_table
+
     with engine.connect() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT o.created_at, i.received_at FROM notificatie_outbox o "
-                "JOIN netwerkpunt_inbox i ON i.item_id = CAST(o.response_id AS "
-                + ("UUID" if engine.dialect.name == "postgresql" else "TEXT")
-                + ")"
+        created = {
+            str(r.response_id): r.created_at
+            for r in conn.execute(
+                sa.select(outbox_table.c.response_id, outbox_table.c.created_at).where(
+                    outbox_table.c.response_id.is_not(None)
+                )
             )
-        ).all()
-    out = []
-    for created, received in rows:
-        created, received = _ts(created), _ts(received)
-        out.append((received - created).total_seconds())
-    return out
-
-
-def _ts(value: Any) -> dt.datetime:
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value  # type: ignore[no-any-return]
+        }
+        received = {
+            str(r.item_id): r.received_at
+            for r in conn.execute(sa.select(inbox_table.c.item_id, inbox_table.c.received_at))
+        }
+    return [(received[k] - created[k]).total_seconds() for k in created if k in received]
 
 
 def delivered(engine: sa.Engine) -> int:

@@ -139,7 +139,7 @@ def create_app(
         introspection=settings.dev,
     )
 
-    inbox = Inbox(engine, clock, nid.audit)
+    inbox = Inbox(engine, clock, nid.audit, webhook_https_only=not settings.dev)
 
     def ir_context(request: Request, operation: ParsedOperation) -> dict[str, Any]:
         return {

@@ -475,11 +475,22 @@ def dev_token(
     settings = _settings(database_url)
     if not settings.dev:
         _fail("`iwlz dev token` works in dev mode only: set IWLZ_DEV=true (make demo does).")
-    nid = build_nid(settings, _migrated_engine(settings), SystemClock())
+    from iwlz.adresboek import Adresboek
+
+    engine = _migrated_engine(settings)
+    nid = build_nid(settings, engine, SystemClock())
     base = settings.public_url.rstrip("/")
+    # The audiences `iwlz serve` accepts: its fixed resources and the address book's.
     nid.audiences.extend(
-        [f"{base}/indicatieregister/graphql", f"{base}/indicatieregister/beheer/graphql"]
+        f"{base}{path}"
+        for path in (
+            "/indicatieregister/graphql",
+            "/indicatieregister/beheer/graphql",
+            "/indicatieregister/abonnementen/graphql",
+            "/adresboek",
+        )
     )
+    nid.audience_sources.append(Adresboek(engine).resource_uris)
     try:
         client_id, key = participant_key(Path(settings.nid_keys_dir), participant)
     except Exception as exc:

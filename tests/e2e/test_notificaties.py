@@ -6,9 +6,13 @@ inside ``iwlz serve`` (the demo's default).
 
 from __future__ import annotations
 
+import hmac
+import json
+import threading
 import time
 import uuid
-from typing import Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
 
 import httpx
 
@@ -302,3 +306,52 @@ def test_a_zorgkantoor_reports_an_error_and_follows_the_cizs_handling(network: N
         f"UZOVI:{other}", "organisaties/indicatieorgaan/meldingen/melding:create", url
     )
     assert httpx.get(status_url, headers=nosy, timeout=30).status_code == 404
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: ClassVar[list[tuple[dict[str, str], bytes]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("content-length") or 0))
+        _Hook.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_webhook_gets_each_new_item_signed(network: Network) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        zk = "5501"  # indicatie_json's address lies in Groningen
+        headers = network.bearer(f"UZOVI:{zk}", INBOX_READ, netwerkpunt(network, "UZOVI", zk))
+        put = httpx.put(
+            f"{network.base_url}/netwerkpunt/UZOVI/{zk}/webhook",
+            json={"url": f"http://127.0.0.1:{server.server_address[1]}/iwlz"},
+            headers=headers,
+            timeout=30,
+        )
+        assert put.status_code == 200, put.text
+        secret = put.json()["secret"]
+        res = registreer(network, bsn="999990081")
+        wid = res["wlzIndicatie"]["wlzindicatieID"]
+        deadline = time.monotonic() + 5
+        found: list[tuple[dict[str, str], bytes]] = []
+        while not found and time.monotonic() < deadline:
+            found = [(h, b) for h, b in _Hook.received if wid.encode() in b]
+            time.sleep(0.05)
+        assert found, "webhook not called"
+        hook_headers, body = found[0]
+        expected = "sha256=" + hmac.new(secret.encode(), body, "sha256").hexdigest()
+        assert hmac.compare_digest(hook_headers["x-iwlz-signature"], expected)
+        item = json.loads(body)
+        assert item["eventType"] == "NIEUWE_INDICATIE_ZORGKANTOOR"
+        assert hook_headers["x-iwlz-item-id"] == item["itemID"]
+        delete = httpx.delete(
+            f"{network.base_url}/netwerkpunt/UZOVI/{zk}/webhook", headers=headers, timeout=30
+        )
+        assert delete.status_code in (200, 204), delete.text
+    finally:
+        server.shutdown()

@@ -435,3 +435,11 @@ def test_receipt_and_status_changes_are_audited(inbox: Inbox, audit: AuditLog) -
 def test_conflict_and_not_found_are_graphql_user_errors() -> None:
     assert issubclass(StatusConflict, Conflict) and issubclass(ItemNotFound, NotFound)
     assert issubclass(InvalidMessage, BadUserInput)
+
+
+def test_webhooks_need_https_outside_dev_mode(engine: Engine) -> None:
+    strict = Inbox(engine, FixedClock(NOW), webhook_https_only=True)
+    with pytest.raises(BadUserInput, match="must use https"):
+        strict.set_webhook(ZK, "http://zk.example/iwlz")
+    hook, secret = strict.set_webhook(ZK, "https://zk.example/iwlz")
+    assert hook.url == "https://zk.example/iwlz" and secret

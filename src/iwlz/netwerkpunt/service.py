@@ -495,8 +495,9 @@ class Webhook:
         return {"url": self.url, "aangemaaktOp": serialize_datetime(self.created_at)}
 
 
-def validate_webhook_url(url: Any) -> str:
-    """An absolute ``http(s)://host/…`` URL without credentials; raises BadUserInput."""
+def validate_webhook_url(url: Any, *, https_only: bool = False) -> str:
+    """An absolute ``http(s)://host/…`` URL without credentials (``https`` only when
+    ``https_only``); raises BadUserInput."""
     if not isinstance(url, str) or not url.strip():
         raise BadUserInput("url is required: the http(s) URL to POST received items to.")
     text: str = url.strip()
@@ -512,6 +513,10 @@ def validate_webhook_url(url: Any) -> str:
         raise BadUserInput(f"url {text!r} must be an absolute http:// or https:// URL.")
     if parts.username is not None or parts.password is not None:
         raise BadUserInput("url must not contain credentials; the secret signs each request.")
+    if https_only and parts.scheme != "https":
+        raise BadUserInput(
+            f"url {text!r} must use https: items carry personal data (http only in dev mode)."
+        )
     return text
 
 
@@ -550,11 +555,13 @@ class Inbox:
         audit: AuditLog | None = None,
         *,
         max_subjects: int = MAX_SUBJECTS,
+        webhook_https_only: bool = False,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.audit = audit
         self.max_subjects = max_subjects
+        self.webhook_https_only = webhook_https_only
         insert = sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert
         t = inbox_table
         self._insert = (
@@ -862,7 +869,7 @@ class Inbox:
         Without ``secret`` a random one is generated and returned (only this once).
         """
         participant = _party(participant)
-        target = validate_webhook_url(url)
+        target = validate_webhook_url(url, https_only=self.webhook_https_only)
         generated: str | None = None
         if secret is None:
             secret = generated = secrets.token_urlsafe(32)
