@@ -136,6 +136,11 @@ def latencies(engine: sa.Engine) -> list[float]:
     return [(received[k] - created[k]).total_seconds() for k in created if k in received]
 
 
+def queued(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.text("SELECT count(*) FROM notificatie_outbox")).scalar_one())
+
+
 def delivered(engine: sa.Engine) -> int:
     with engine.connect() as conn:
         return int(
@@ -157,9 +162,12 @@ def throughput(kind: str, n: int, workers: int) -> dict[str, float]:
             run(["seed", "--clients", str(n), "--seed", "11", "--quiet", "--notify"], env)
             seeded = time.perf_counter() - t
             engine = sa.create_engine(url)
+            # Each registration notifies its zorgkantoor, and the demo CAK subscription adds a
+            # voluntary copy: count what is actually queued.
+            total = queued(engine)
             procs = [start(["worker"], env, root / f"worker{i}.log") for i in range(workers)]
             t0 = time.perf_counter()
-            while delivered(engine) < n:
+            while delivered(engine) < total:
                 if time.perf_counter() - t0 > 600:
                     raise SystemExit("not delivered within 600 s")
                 time.sleep(0.05)
@@ -170,7 +178,8 @@ def throughput(kind: str, n: int, workers: int) -> dict[str, float]:
             lat = latencies(engine)
             engine.dispose()
             return {
-                "rate": n / elapsed,
+                "rate": total / elapsed,
+                "total": total,
                 "seconds": elapsed,
                 "write_rate": n / seeded,
                 "p50": percentile(lat, 0.5),
@@ -202,7 +211,7 @@ def low_load_latency(kind: str, n: int, interval: float) -> dict[str, float]:
                 assert ir.registreer(client.indicatie).geslaagd
                 time.sleep(max(0.0, interval - (time.perf_counter() - started)))
             deadline = time.monotonic() + 30
-            while delivered(engine) < n and time.monotonic() < deadline:
+            while delivered(engine) < queued(engine) and time.monotonic() < deadline:
                 time.sleep(0.05)
             stop(server)
             lat = latencies(engine)
@@ -233,7 +242,8 @@ def main() -> None:
             base = base or r["rate"]
             print(
                 f"{kind:10} workers={w}: {r['rate']:7.1f} notifications/s end to end "
-                f"({args.n} in {r['seconds']:.1f} s; x{r['rate'] / base:.2f} vs 1 worker); "
+                f"({r['total']:.0f} from {args.n} registrations in {r['seconds']:.1f} s; "
+                f"x{r['rate'] / base:.2f} vs the first); "
                 f"register writes {r['write_rate']:.0f}/s; queue-to-inbox p50 {r['p50']:.2f} s "
                 f"p99 {r['p99']:.2f} s",
                 flush=True,

@@ -98,7 +98,7 @@ def create_app(
     ``delivery_workers`` overrides ``IWLZ_NOTIFY_WORKERS`` (the in-process delivery workers,
     started with the application's lifespan).
     """
-    engine = engine or create_engine(settings.database_url)
+    engine = engine or create_engine(settings.database_url, pre_ping=settings.db_pool_pre_ping)
     clock = clock or SystemClock()
     resolver = (
         regio.GemeenteResolver.from_csv(settings.postcode_gemeente_csv)

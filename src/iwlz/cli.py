@@ -69,7 +69,7 @@ def _engine(settings: Settings) -> Any:
     from iwlz.core.db import create_engine, ensure_sqlite_dir
 
     ensure_sqlite_dir(settings.database_url)
-    return create_engine(settings.database_url)
+    return create_engine(settings.database_url, pre_ping=settings.db_pool_pre_ping)
 
 
 def _fail(message: str) -> None:

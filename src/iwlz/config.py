@@ -20,6 +20,13 @@ class Settings(BaseSettings):
         default="sqlite:///./var/iwlz.db",
         description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host:5432/db",
     )
+    db_pool_pre_ping: bool = Field(
+        default=False,
+        description=(
+            "PostgreSQL: test pooled connections before use (safer across database restarts, "
+            "one round trip more per checkout)"
+        ),
+    )
     host: str = Field(default="127.0.0.1", description="address the HTTP server binds to")
     port: int = Field(default=8000, ge=1, le=65535, description="HTTP port")
     dev: bool = Field(

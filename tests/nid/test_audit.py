@@ -816,3 +816,54 @@ def test_append_latency(log: AuditLog, engine: Engine, record_property: Any) -> 
     if engine.dialect.name == "sqlite":
         assert p50_us < 1000
     assert log.verify().ok
+
+
+def test_concurrent_appends_are_group_committed(
+    log: AuditLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Callers that arrive while a write is under way share the next transaction, and each
+    still gets its own seq back only after it is committed."""
+    import threading
+    import time
+
+    calls: list[int] = []
+    original = log.append_many
+
+    def slow_append_many(events: Any) -> list[int]:
+        calls.append(len(events))
+        time.sleep(0.01)  # a slow disk: the others queue up meanwhile
+        return original(events)
+
+    monkeypatch.setattr(log, "append_many", slow_append_many)
+    seqs: list[int] = []
+    lock = threading.Lock()
+
+    def worker(offset: int) -> None:
+        for i in range(20):
+            s = log.append(event(offset + i))
+            with lock:
+                seqs.append(s)
+
+    threads = [threading.Thread(target=worker, args=(k * 100,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(seqs) == list(range(1, 161))
+    assert sum(calls) == 160 and len(calls) < 100, calls
+    assert log.verify().ok
+
+
+def test_deferred_records_are_written_in_batches_and_on_flush(log: AuditLog) -> None:
+    for i in range(30):
+        log.append_later(event(i))
+    log.flush()
+    assert log.head()[0] == 30
+    assert log.verify().ok
+    log.append_later(event(99))
+    import time
+
+    deadline = time.monotonic() + 5
+    while log.head()[0] < 31 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert log.head()[0] == 31  # the background writer got there on its own

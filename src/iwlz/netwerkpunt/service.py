@@ -37,6 +37,7 @@ import json
 import logging
 import re
 import secrets
+import time
 import urllib.parse
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -556,12 +557,15 @@ class Inbox:
         *,
         max_subjects: int = MAX_SUBJECTS,
         webhook_https_only: bool = False,
+        webhook_cache_seconds: float = 5.0,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.audit = audit
         self.max_subjects = max_subjects
         self.webhook_https_only = webhook_https_only
+        self.webhook_cache_seconds = webhook_cache_seconds
+        self._hooks: tuple[float, dict[Party, Webhook]] | None = None
         insert = sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert
         t = inbox_table
         self._insert = (
@@ -616,7 +620,7 @@ class Inbox:
         }
         # The insert comes first: on SQLite it takes the write lock before anything is read.
         with self.engine.begin() as conn:
-            inserted = conn.execute(self._insert.values(**values)).first()
+            inserted = conn.execute(self._insert, values).first()
             if inserted is None:
                 row = self._select_one(
                     conn,
@@ -640,6 +644,9 @@ class Inbox:
             records=tuple(s["recordID"] for s in item.subject_list),
             trace_id=trace_id,
             details={"itemID": str(item.item_id), "soort": soort},
+            # The PEP's decision on this request is already in the log (synchronously); the
+            # receipt that follows from it is batched with others.
+            later=True,
         )
         return item
 
@@ -896,6 +903,7 @@ class Inbox:
                     created_at=hook.created_at,
                 )
             )
+        self._hooks = None
         return hook, generated
 
     def get_webhook(self, participant: Party) -> Webhook | None:
@@ -913,6 +921,7 @@ class Inbox:
                     w.c.participant_id == participant[1],
                 )
             )
+        self._hooks = None
         return bool(result.rowcount)
 
     # -- helpers --------------------------------------------------------------------------
@@ -921,28 +930,25 @@ class Inbox:
     def _select_one(conn: Connection, *cond: Any) -> Mapping[Any, Any] | None:
         return conn.execute(sa.select(inbox_table).where(*cond)).mappings().first()
 
-    @staticmethod
-    def _webhook(conn: Connection, participant: Party) -> Webhook | None:
-        w = webhook_table
-        row = (
-            conn.execute(
-                sa.select(w).where(
-                    w.c.participant_id_type == participant[0],
-                    w.c.participant_id == participant[1],
+    def _webhook(self, conn: Connection, participant: Party) -> Webhook | None:
+        # Every received item asks; the table is small and rarely changes, so it is read
+        # whole and kept for a few seconds (at once after a change through this object).
+        now = time.monotonic()
+        cached = self._hooks
+        if cached is None or now - cached[0] > self.webhook_cache_seconds:
+            rows = conn.execute(sa.select(webhook_table)).mappings()
+            hooks = {
+                (r["participant_id_type"], r["participant_id"]): Webhook(
+                    r["participant_id_type"],
+                    r["participant_id"],
+                    r["url"],
+                    r["secret"],
+                    r["created_at"],
                 )
-            )
-            .mappings()
-            .first()
-        )
-        if row is None:
-            return None
-        return Webhook(
-            row["participant_id_type"],
-            row["participant_id"],
-            row["url"],
-            row["secret"],
-            row["created_at"],
-        )
+                for r in rows
+            }
+            cached = self._hooks = (now, hooks)
+        return cached[1].get(participant)
 
     def _audit(
         self,
@@ -954,6 +960,7 @@ class Inbox:
         records: tuple[str, ...],
         trace_id: str | None,
         details: Mapping[str, Any],
+        later: bool = False,
     ) -> None:
         if self.audit is None:
             return
@@ -975,7 +982,10 @@ class Inbox:
             details=details,
         )
         try:
-            self.audit.append(event)
+            if later:
+                self.audit.append_later(event)
+            else:
+                self.audit.append(event)
         except Exception:
             # The change is committed; failing now would only make the sender resend it.
             log.exception("audit log append failed", extra={"event_type": event_type})

@@ -19,12 +19,15 @@ JSON values they encode, timestamps as ``datetime.isoformat(timespec="microsecon
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import re
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -38,6 +41,8 @@ from sqlalchemy.pool import StaticPool
 
 from iwlz.core.db import UTCDateTime
 from iwlz.core.metadata import metadata
+
+log = logging.getLogger("iwlz.nid.audit")
 
 __all__ = [
     "GENESIS_HASH",
@@ -387,6 +392,14 @@ class _Prepared:
     bsn_hashes: list[str]
 
 
+@dataclass
+class _PendingAppend:
+    event: AuditEvent
+    done: threading.Event = field(default_factory=threading.Event)
+    seq: int | None = None
+    error: BaseException | None = None
+
+
 class AuditLog:
     """Append-only, hash-chained audit log in ``nid_audit_log`` (see the module docstring).
 
@@ -409,6 +422,14 @@ class AuditLog:
         # lock is what keeps transactions apart. PostgreSQL's row lock needs no help.
         self._lock = _engine_lock(engine) if self._sqlite else None
         self._shared_connection = isinstance(engine.pool, StaticPool)
+        self._group_lock = threading.Lock()
+        self._group_queue: list[_PendingAppend] = []
+        self._group_writing = False
+        self._later: list[AuditEvent] = []
+        self._later_lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._later_wake = threading.Event()
+        self._later_thread: threading.Thread | None = None
         insert = sqlite.insert if self._sqlite else postgresql.insert
         self._init_head = (
             insert(audit_head)
@@ -437,13 +458,83 @@ class AuditLog:
         return hmac.new(self._key, _normalise_bsn(bsn).encode(), hashlib.sha256).hexdigest()
 
     def append(self, event: AuditEvent) -> int:
-        """Append one event in its own transaction and return its ``seq``.
+        """Append one event durably and return its ``seq``.
 
         Safe from many threads and (on a file database or PostgreSQL) many processes.
         Raises :class:`AuditIntegrityError` when the head record is missing while the log
         has rows: a log that cannot be extended safely must not be extended.
+
+        Group commit: appends are serialised on the chain head anyway, so concurrent callers
+        in this process queue up and the first of them writes the whole queue in one
+        transaction while the others wait for it. Each caller still returns only after its
+        own record is committed; alone, it writes its record itself at once.
         """
-        return self.append_many([event])[0]
+        pending = _PendingAppend(event)
+        with self._group_lock:
+            self._group_queue.append(pending)
+            leader = not self._group_writing
+            if leader:
+                self._group_writing = True
+        if leader:
+            while True:
+                with self._group_lock:
+                    batch, self._group_queue = self._group_queue, []
+                    if not batch:
+                        self._group_writing = False
+                        break
+                try:
+                    seqs = self.append_many([p.event for p in batch])
+                except BaseException as exc:  # every waiter of this batch learns of it
+                    for p in batch:
+                        p.error = exc
+                        p.done.set()
+                    continue
+                for p, seq in zip(batch, seqs, strict=True):
+                    p.seq = seq
+                    p.done.set()
+        pending.done.wait()
+        if pending.error is not None:
+            raise pending.error
+        assert pending.seq is not None
+        return pending.seq
+
+    def append_later(self, event: AuditEvent) -> None:
+        """Queue a record of something already committed elsewhere; a background writer
+        appends the queue in batches within milliseconds.
+
+        For records that follow a decision already appended with :meth:`append` (for example
+        the receipt of a notification whose PEP decision is logged): the caller does not wait
+        for the audit transaction, and many of them share one. A crash in that window loses
+        the queued records, never the decision's. :meth:`flush` writes the queue now.
+        """
+        with self._later_lock:
+            self._later.append(event)
+            if self._later_thread is None:
+                self._later_thread = threading.Thread(
+                    target=self._later_loop, name="iwlz-audit-writer", daemon=True
+                )
+                self._later_thread.start()
+                atexit.register(self.flush)
+        self._later_wake.set()
+
+    def flush(self) -> None:
+        """Append every queued :meth:`append_later` record now (including a batch the
+        background writer has taken but not written yet)."""
+        with self._flush_lock:
+            with self._later_lock:
+                batch, self._later = self._later, []
+            if batch:
+                self.append_many(batch)
+
+    def _later_loop(self) -> None:
+        while True:
+            self._later_wake.wait()
+            self._later_wake.clear()
+            time.sleep(0.05)  # let a burst gather into one transaction
+            try:
+                self.flush()
+            except Exception:  # keep the writer alive; the records of this batch are lost
+                log.exception("deferred audit append failed")
 
     def append_many(self, events: Sequence[AuditEvent]) -> list[int]:
         """Append events in one transaction (one lock round trip); returns their ``seq``s."""

@@ -85,6 +85,45 @@ __all__ = [
 # Claims :func:`build_pdp_input` passes on (the PDP input contract).
 PDP_CLAIMS = ("iss", "client_id", "scopes", "instantie_type", "uzovi", "agb", "kvk", "act")
 
+# Registers whose `allow` is cached, with the input paths their `allow` never reads: the
+# decision is a function of the rest, so it is looked up by the rest. A netwerkpunt decision
+# depends on sender, receiver, event type and token, not on a message's timestamp or subjects,
+# so the (slow, ~0.5 ms) Rego evaluation runs once per sender/receiver/type combination. A
+# policy listed here must keep to that: tests/nid/policies/test_netwerkpunt_policy.py checks it.
+ALLOW_CACHE_IGNORES: Mapping[str, tuple[tuple[str, ...], ...]] = {
+    "netwerkpunt": (
+        ("arguments", "notificatieInput", "timestamp"),
+        ("arguments", "notificatieInput", "subjectList"),
+        ("arguments", "meldingInput", "timestamp"),
+        ("arguments", "meldingInput", "subjectList"),
+    ),
+}
+
+
+def _allow_cache_key(
+    register: str, short: Mapping[str, Any], ignored: tuple[tuple[str, ...], ...]
+) -> str:
+    def without(value: Any, path: tuple[str, ...]) -> Any:
+        if not path or not isinstance(value, Mapping) or path[0] not in value:
+            return value
+        if len(path) == 1:
+            return {k: v for k, v in value.items() if k != path[0]}
+        return {**value, path[0]: without(value[path[0]], path[1:])}
+
+    projected: Any = short
+    for path in ignored:
+        projected = without(projected, path)
+    return register + _ENCODER.encode(_sorted(projected))
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list | tuple):
+        return [_sorted(v) for v in value]
+    return value
+
+
 # Claims the Rego policies get; add a name here when a policy starts to read one.
 DECISION_CLAIMS = ("scopes", "instantie_type", "uzovi", "agb", "kvk", "client_id", "act")
 
@@ -293,8 +332,11 @@ class PolicyDecisionPoint:
         *,
         policy_dir: Traversable | None = None,
         template_cache_size: int = 1024,
+        allow_cache_size: int = 4096,
     ) -> None:
         self.pip = pip
+        self._allow_cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._allow_cache_size = allow_cache_size
         directory = policy_dir if policy_dir is not None else files("iwlz.nid") / "policies"
         bundles: dict[str, list[tuple[str, str]]] = {"allow": [], "denials": [], "templates": []}
         allow_parts: list[tuple[tuple[str, ...], tuple[str, str]]] = []
@@ -399,7 +441,7 @@ class PolicyDecisionPoint:
         short = _allow_input(pdp_input, verdict)
         checks: tuple[PipCheck, ...] = ()
         for _ in range(2):  # without, then with PIP results
-            allowed = self._allow[register].evaluate(f"iwlz/{register}/allow", short, undefined={})
+            allowed = self._evaluate_allow(register, short)
             if allowed:
                 return _decision(allowed, checks, verdict)
             full = _decision_input(pdp_input, short, verdict)
@@ -413,6 +455,23 @@ class PolicyDecisionPoint:
         if result.get("pip_required"):
             raise _PolicyError("policy still asks for PIP checks after they ran")
         return _decision(result, checks, verdict)
+
+    def _evaluate_allow(self, register: str, short: dict[str, Any]) -> dict[str, Any]:
+        ignored = ALLOW_CACHE_IGNORES.get(register)
+        if ignored is None or "pip" in short:
+            return self._allow[register].evaluate(f"iwlz/{register}/allow", short, undefined={})
+        key = _allow_cache_key(register, short, ignored)
+        with self._cache_lock:
+            hit = self._allow_cache.get(key)
+            if hit is not None:
+                self._allow_cache.move_to_end(key)
+                return hit
+        allowed = self._allow[register].evaluate(f"iwlz/{register}/allow", short, undefined={})
+        with self._cache_lock:
+            self._allow_cache[key] = allowed
+            while len(self._allow_cache) > self._allow_cache_size:
+                self._allow_cache.popitem(last=False)
+        return allowed
 
     def _run_pips(self, pending: Sequence[Any], claims: Mapping[str, Any]) -> list[PipCheck]:
         # One positive answer is enough to allow, so stop at the first; an exception stops

@@ -171,6 +171,7 @@ class DeliveryWorker:
         batch_size: int = 50,
         lease_seconds: float = 60.0,
         metrics: WorkerMetrics | None = None,
+        record_every: int = 10,
     ) -> None:
         self.engine = engine
         self.transport = transport
@@ -180,6 +181,7 @@ class DeliveryWorker:
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds
         self.metrics = metrics
+        self.record_every = max(1, record_every)
 
     # -- claiming -------------------------------------------------------------------------
 
@@ -245,35 +247,54 @@ class DeliveryWorker:
 
     def record(self, row: OutboxRow, attempt: Attempt) -> str:
         """Store the outcome of one attempt; returns the row's new status."""
+        return self.record_many([(row, attempt)])[0]
+
+    def record_many(self, outcomes: Sequence[tuple[OutboxRow, Attempt]]) -> list[str]:
+        """Store several outcomes in one transaction (only rows this worker still leases)."""
         t = outbox_table
         now = self.clock.now()
-        attempts = row.attempts + 1
-        values: dict[str, Any] = {
-            "attempts": attempts,
-            "last_status": attempt.status,
-            "last_error": attempt.error,
-            "lease_owner": None,
-            "lease_until": None,
-        }
-        status = PENDING
-        if attempt.outcome == "delivered":
-            status = DELIVERED
-            values.update(status=DELIVERED, delivered_at=now, response_id=attempt.response_id)
-        else:
-            delay = (
-                None
-                if attempt.outcome == "dead"
-                else self.policy.next_delay(attempts, attempt.retry_after)
-            )
-            if delay is None:
-                status = DEAD
-                values.update(status=DEAD, dead_at=now)
+        statuses: list[str] = []
+        updates: list[tuple[OutboxRow, Attempt, str, dict[str, Any]]] = []
+        for row, attempt in outcomes:
+            attempts = row.attempts + 1
+            values: dict[str, Any] = {
+                "attempts": attempts,
+                "last_status": attempt.status,
+                "last_error": attempt.error,
+                "lease_owner": None,
+                "lease_until": None,
+            }
+            status = PENDING
+            if attempt.outcome == "delivered":
+                status = DELIVERED
+                values.update(status=DELIVERED, delivered_at=now, response_id=attempt.response_id)
             else:
-                values.update(next_attempt_at=now + _seconds(delay))
+                delay = (
+                    None
+                    if attempt.outcome == "dead"
+                    else self.policy.next_delay(attempts, attempt.retry_after)
+                )
+                if delay is None:
+                    status = DEAD
+                    values.update(status=DEAD, dead_at=now)
+                else:
+                    values.update(next_attempt_at=now + _seconds(delay))
+            statuses.append(status)
+            updates.append((row, attempt, status, values))
         with self.engine.begin() as conn:
-            conn.execute(
-                t.update().where(t.c.id == row.id, t.c.lease_owner == self.worker_id).values(values)
-            )
+            for row, _attempt, _status, values in updates:
+                conn.execute(
+                    t.update()
+                    .where(t.c.id == row.id, t.c.lease_owner == self.worker_id)
+                    .values(values)
+                )
+        for row, attempt, status, values in updates:
+            self._report(row, attempt, status, values["attempts"], now)
+        return statuses
+
+    def _report(
+        self, row: OutboxRow, attempt: Attempt, status: str, attempts: int, now: dt.datetime
+    ) -> None:
         if self.metrics is not None:
             self.metrics.attempt(row.kind, "retry" if status == PENDING else status)
             if status == DELIVERED:
@@ -293,15 +314,20 @@ class DeliveryWorker:
                 "error": attempt.error,
             },
         )
-        return status
 
     # -- running --------------------------------------------------------------------------
 
     def run_once(self, stop: threading.Event | None = None) -> int:
-        """Claim one batch and work through it; returns how many rows were attempted."""
+        """Claim one batch and work through it; returns how many rows were attempted.
+
+        Outcomes are written ``record_every`` at a time (fewer commits). A worker killed
+        before writing them leaves those rows leased; they are sent again after the lease and
+        the receivers store them once.
+        """
         rows = self.claim()
         done = 0
         lease_checked = time.monotonic()
+        unrecorded: list[tuple[OutboxRow, Attempt]] = []
         for i, row in enumerate(rows):
             if stop is not None and stop.is_set():
                 self.release(rows[i:])
@@ -322,11 +348,16 @@ class DeliveryWorker:
                 except Exception as exc:  # a transport bug must not kill the worker
                     log.exception("transport failed")
                     attempt = Attempt("retry", error=f"internal: {type(exc).__name__}: {exc}")
-                self.record(row, attempt)
+                unrecorded.append((row, attempt))
+                if len(unrecorded) >= self.record_every:
+                    self.record_many(unrecorded)
+                    unrecorded.clear()
             finally:
                 trace_id_var.reset(token)
                 span_id_var.reset(span)
             done += 1
+        if unrecorded:
+            self.record_many(unrecorded)
         return done
 
     def run(self, stop: threading.Event, *, poll_seconds: float = 0.2) -> None:

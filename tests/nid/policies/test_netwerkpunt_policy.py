@@ -678,3 +678,124 @@ def test_melding_receivers_are_configuration(tmp_path: Path) -> None:
     to_agb = {**to_ciz, "ontvanger": ("AGB", AGB)}
     assert_denied(melding(pol, zk(scopes=[M_ZA]), **to_agb), M + "ontvanger is not valid.")
     assert melding(pol, zk(scopes=[M_ZK]), **{**to_ciz, "ontvanger": ("UZOVI", "5502")}).allowed
+
+
+# --- the decision cache ------------------------------------------------------------------------
+
+CACHE_CASES = [
+    (
+        ciz(),
+        NOTIFICATIE,
+        "notificatieInput",
+        (("KVK", CIZ_KVK), ("UZOVI", "5505"), "NIEUWE_INDICATIE_ZORGKANTOOR"),
+    ),
+    (
+        zk("5505"),
+        NOTIFICATIE,
+        "notificatieInput",
+        (("UZOVI", "5505"), ("AGB", AGB), "NIEUWE_BEMIDDELINGSPECIFICATIE_ZORGAANBIEDER"),
+    ),
+    (
+        zk("5505"),
+        NOTIFICATIE,
+        "notificatieInput",
+        (("UZOVI", "5506"), ("AGB", AGB), "NIEUWE_BEMIDDELINGSPECIFICATIE_ZORGAANBIEDER"),
+    ),
+    (
+        za(),
+        NOTIFICATIE,
+        "notificatieInput",
+        (("AGB", AGB), ("UZOVI", "5505"), "NIEUWE_INDICATIE_ZORGKANTOOR"),
+    ),
+    (zk("5505"), MELDING, "meldingInput", (("UZOVI", "5505"), ("KVK", CIZ_KVK), "IWLZFOUTMELDING")),
+    (za(), MELDING, "meldingInput", (("AGB", AGB), ("UZOVI", "5505"), "NOT_A_TYPE")),
+]
+
+
+@pytest.mark.parametrize(("token", "query", "name", "parts"), CACHE_CASES)
+def test_allow_never_reads_what_the_cache_ignores(
+    pdp: PolicyDecisionPoint,
+    token: Mapping[str, Any],
+    query: str,
+    name: str,
+    parts: tuple[Any, Any, str],
+) -> None:
+    """The PDP caches netwerkpunt decisions without timestamp and subjectList
+    (pdp.ALLOW_CACHE_IGNORES): the uncached policy must give the same answer whatever they
+    hold, or is missing them."""
+    from iwlz.nid.pdp import ALLOW_CACHE_IGNORES, _allow_input
+
+    base = pdp_input_for_query(
+        register="netwerkpunt",
+        claims=token,
+        query=query,
+        variables={name: message(*parts)},
+        now=NOW,
+    )
+    verdict = pdp.template_verdict(base)
+    engine = pdp._allow["netwerkpunt"]
+
+    def raw(value: Mapping[str, Any]) -> Any:
+        return engine.evaluate("iwlz/netwerkpunt/allow", value, undefined={})
+
+    expected = raw(_allow_input(base, verdict))
+    ignored = [p[-1] for p in ALLOW_CACHE_IGNORES["netwerkpunt"] if p[1] == name]
+    assert set(ignored) == {"timestamp", "subjectList"}
+    for variant in (
+        {"timestamp": "1999-01-01T00:00:00Z", "subjectList": []},
+        {"timestamp": None, "subjectList": [{"subject": "X/1", "recordID": "Y/2"}] * 3},
+        {},
+    ):
+        changed = dict(base["arguments"][name])
+        for key in ignored:
+            changed.pop(key, None)
+        changed.update(variant)
+        short = _allow_input({**base, "arguments": {name: changed}}, verdict)
+        assert raw(short) == expected
+
+
+def test_cached_decisions_still_follow_every_field_that_matters(pdp: PolicyDecisionPoint) -> None:
+    ok = notificatie(
+        pdp,
+        ciz(),
+        afzender=("KVK", CIZ_KVK),
+        ontvanger=("UZOVI", "5505"),
+        event_type="NIEUWE_INDICATIE_ZORGKANTOOR",
+    )
+    again = notificatie(
+        pdp,
+        ciz(),
+        afzender=("KVK", CIZ_KVK),
+        ontvanger=("UZOVI", "5505"),
+        event_type="NIEUWE_INDICATIE_ZORGKANTOOR",
+    )
+    assert ok.allowed and again.allowed
+    # Same message shape, one relevant field different each time: never the cached answer.
+    assert not notificatie(
+        pdp,
+        ciz(),
+        afzender=("KVK", "12345678"),
+        ontvanger=("UZOVI", "5505"),
+        event_type="NIEUWE_INDICATIE_ZORGKANTOOR",
+    ).allowed
+    assert not notificatie(
+        pdp,
+        ciz(),
+        afzender=("KVK", CIZ_KVK),
+        ontvanger=("AGB", AGB),
+        event_type="NIEUWE_INDICATIE_ZORGKANTOOR",
+    ).allowed
+    assert not notificatie(
+        pdp,
+        zk("5505"),
+        afzender=("KVK", CIZ_KVK),
+        ontvanger=("UZOVI", "5505"),
+        event_type="NIEUWE_INDICATIE_ZORGKANTOOR",
+    ).allowed
+    assert not notificatie(
+        pdp,
+        ciz(scopes=[N_ZA]),
+        afzender=("KVK", CIZ_KVK),
+        ontvanger=("UZOVI", "5505"),
+        event_type="NIEUWE_INDICATIE_ZORGKANTOOR",
+    ).allowed
