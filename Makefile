@@ -45,6 +45,8 @@ check: lint typecheck test
 
 bench: dev
 	$(BIN)/python bench/ir_query.py
+	$(BIN)/python bench/authz.py
+	$(BIN)/python bench/notify.py --db sqlite
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
