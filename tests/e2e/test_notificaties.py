@@ -355,3 +355,63 @@ def test_a_webhook_gets_each_new_item_signed(network: Network) -> None:
         assert delete.status_code in (200, 204), delete.text
     finally:
         server.shutdown()
+
+
+def test_a_melding_queued_by_a_zorgkantoor_reaches_the_ciz_through_the_outbox(
+    network: Network,
+) -> None:
+    """A back office queues a foutmelding; the worker finds the CIZ's MELDING entry in the
+    address book, gets a token with the indicatieorgaan melding scope and delivers it."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from iwlz.core.db import create_engine
+    from iwlz.notificaties.outbox import enqueue, outbox_table
+    from iwlz.notificaties.rules import melding
+
+    res = registreer(network, bsn="999990093")
+    wid = res["wlzIndicatie"]["wlzindicatieID"]
+    zk = res["wlzIndicatie"]["initieelVerantwoordelijkZorgkantoor"]
+    engine = create_engine(network.env["IWLZ_DATABASE_URL"])
+    try:
+        with engine.begin() as conn:
+            [delivery_id] = enqueue(
+                conn,
+                [
+                    melding(
+                        instant=dt.datetime.now(dt.UTC),
+                        afzender_client_id=f"uzovi:{zk}",
+                        afzender=("UZOVI", zk),
+                        ontvanger=("KVK", "62253778"),
+                        event_type="IWLZFOUTMELDING",
+                        subjects=[("IRG0028", f"WlzIndicatie/{wid}")],
+                    )
+                ],
+                now=dt.datetime.now(dt.UTC),
+            )
+        deadline = time.monotonic() + 5
+        row = None
+        while time.monotonic() < deadline:
+            with engine.connect() as c:
+                row = c.execute(
+                    sa.select(outbox_table).where(outbox_table.c.delivery_id == delivery_id)
+                ).one()
+            if row.status != "pending":
+                break
+            time.sleep(0.05)
+        assert row is not None and row.status == "delivered", row
+        melding_id = row.response_id
+    finally:
+        engine.dispose()
+    url = netwerkpunt(network, "KVK", "62253778")
+    headers = network.bearer(
+        f"UZOVI:{zk}", "organisaties/indicatieorgaan/meldingen/melding:create", url
+    )
+    status = httpx.get(
+        f"{network.base_url}/netwerkpunt/KVK/62253778/meldingen/{melding_id}",
+        headers=headers,
+        timeout=30,
+    )
+    assert status.status_code == 200, status.text
+    assert status.json()["status"] == "ONTVANGEN"
