@@ -415,3 +415,30 @@ def test_a_melding_queued_by_a_zorgkantoor_reaches_the_ciz_through_the_outbox(
     )
     assert status.status_code == 200, status.text
     assert status.json()["status"] == "ONTVANGEN"
+
+
+def test_setting_a_vervaldatum_notifies_the_responsible_zorgkantoor(network: Network) -> None:
+    res = registreer(network, bsn="999990111")
+    wid = res["wlzIndicatie"]["wlzindicatieID"]
+    zk = res["wlzIndicatie"]["initieelVerantwoordelijkZorgkantoor"]
+    headers = network.bearer(CIZ, IR_CREATE, f"{network.base_url}{BEHEER_PATH}")
+    r = network.post(
+        BEHEER_PATH,
+        "mutation($id: UUID!, $d: Date) { wijzigVervaldatum(wlzindicatieID: $id, vervaldatum: $d)"
+        " { geslaagd } }",
+        {"id": wid, "d": "2026-12-31"},
+        **headers,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["wijzigVervaldatum"]["geslaagd"]
+    deadline = time.monotonic() + 5
+    found: list[dict[str, Any]] = []
+    while not found and time.monotonic() < deadline:
+        found = [
+            i
+            for i in inbox(network, f"UZOVI:{zk}", nieuw="false")
+            if i["eventType"] == "VERVALLEN_INDICATIE_ZORGKANTOOR"
+            and i["subjectList"][0]["recordID"] == f"WlzIndicatie/{wid}"
+        ]
+        time.sleep(0.05)
+    assert len(found) == 1
