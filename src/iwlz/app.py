@@ -54,7 +54,7 @@ from iwlz.nid.setup import JWKS_PATH, TOKEN_PATH, Nid, build_nid
 from iwlz.notificaties.rules import NotificationRules
 from iwlz.notificaties.setup import OutboxMetrics, WorkerPool, build_worker
 from iwlz.registers.indicatie.api import build_beheer_schema, build_read_schema
-from iwlz.registers.indicatie.notificaties import indicatie_rules
+from iwlz.registers.indicatie.notificaties import WLZINDICATIE_MUTATIE_ABONNEMENT, indicatie_rules
 from iwlz.registers.indicatie.service import Indicatieregister
 
 IR_READ_PATH = "/indicatieregister/graphql"
@@ -139,7 +139,13 @@ def create_app(
         introspection=settings.dev,
     )
 
-    inbox = Inbox(engine, clock, nid.audit, webhook_https_only=not settings.dev)
+    inbox = Inbox(
+        engine,
+        clock,
+        nid.audit,
+        webhook_https_only=not settings.dev,
+        webhook_allow_private=settings.dev,
+    )
 
     def ir_context(request: Request, operation: ParsedOperation) -> dict[str, Any]:
         return {
@@ -197,7 +203,7 @@ def create_app(
     routes += adresboek_routes(
         adresboek, authorize=None if settings.dev else adresboek_guard.check_request
     )
-    abonnementen = Abonnementen(engine, clock=clock)
+    abonnementen = Abonnementen(engine, clock=clock, toegelaten=abonnement_toelating(settings))
     abonnementen_endpoint = GraphQLEndpoint(
         build_abonnementen_schema(),
         context_factory=lambda _request, operation: {
@@ -248,6 +254,10 @@ def create_app(
             yield
         finally:
             await run_in_threadpool(pool.stop)
+            try:
+                await run_in_threadpool(nid.audit.flush)
+            except Exception:  # the database is gone: say so, the records are lost
+                log.exception("audit records queued at shutdown could not be written")
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(ObserveMiddleware, requests_total=requests_total, latency=latency)
@@ -255,6 +265,15 @@ def create_app(
         settings, engine, clock, ir, metrics, nid, adresboek, abonnementen, pool, inbox
     )
     return app
+
+
+def abonnement_toelating(settings: Settings) -> dict[str, frozenset[str]]:
+    """Who the CIZ admits as subscriber, per voluntary notification type."""
+    return {
+        WLZINDICATIE_MUTATIE_ABONNEMENT: frozenset(
+            c.strip().lower() for c in settings.wlzindicatie_abonnees.split(",") if c.strip()
+        )
+    }
 
 
 def indicatieregister_hooks() -> list[EventHook]:

@@ -432,14 +432,23 @@ def _seed_demo_network(settings: Settings, engine: Any) -> None:
         f"{result.unchanged} unchanged (GET /adresboek)"
     )
     kvk = CAK.split(":")[1]
-    abonnement = Abonnementen(engine).create(
-        {"client_id": f"kvk:{kvk}", "kvk": kvk, "instantie_type": "Onderneming"},
-        {
-            "notificatieTypeID": "WLZINDICATIE_MUTATIE_ABONNEMENT",
-            "abonneeIDType": "KVK",
-            "abonneeID": kvk,
-        },
-    )
+    from iwlz.app import abonnement_toelating
+    from iwlz.graphql.errors import Forbidden
+
+    try:
+        abonnement = Abonnementen(engine, toegelaten=abonnement_toelating(settings)).create(
+            {"client_id": f"kvk:{kvk}", "kvk": kvk, "instantie_type": "Onderneming"},
+            {
+                "notificatieTypeID": "WLZINDICATIE_MUTATIE_ABONNEMENT",
+                "abonneeIDType": "KVK",
+                "abonneeID": kvk,
+            },
+        )
+    except Forbidden:
+        typer.echo(
+            f"the demo CAK (kvk:{kvk}) is not in IWLZ_WLZINDICATIE_ABONNEES: no demo subscription"
+        )
+        return
     typer.echo(f"CAK subscription to WLZINDICATIE_MUTATIE_ABONNEMENT: {abonnement.abonnement_id}")
 
 

@@ -85,6 +85,13 @@ class Settings(BaseSettings):
             "the netwerkpunt by rewriting them (network.md §11.2)"
         ),
     )
+    wlzindicatie_abonnees: str = Field(
+        default="kvk:90000017",
+        description=(
+            "nID client_ids (comma-separated) the CIZ admits as subscribers to the voluntary "
+            "WLZINDICATIE_MUTATIE_ABONNEMENT (default: the demo CAK)"
+        ),
+    )
     notify_retry_schedule: str = Field(
         default="0,5,300,1800,7200,18000,36000,50400,72000,86400",
         description=(
@@ -108,7 +115,7 @@ class Settings(BaseSettings):
         default=0.2, gt=0, le=60, description="how often an idle worker looks for work"
     )
     notify_lease_seconds: float = Field(
-        default=60.0,
+        default=300.0,
         gt=0,
         description="how long a claimed delivery stays reserved before another worker may take it",
     )

@@ -7,12 +7,14 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
+from iwlz.abonnementen.catalogus import WLZINDICATIE_MUTATIE_ABONNEMENT
 from iwlz.abonnementen.models import abonnement
 from iwlz.abonnementen.service import Abonnementen
 from iwlz.core.clock import FixedClock
 from iwlz.core.db import create_engine
 from iwlz.core.metadata import metadata
 from iwlz.nid.participants import SCOPE_ABONNEMENT_IR
+from iwlz.notificaties.outbox import outbox_table
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 
@@ -46,6 +48,13 @@ SIGNALEN = claims("KVK", SIGNALEN_KVK)
 ZORGKANTOOR = claims("UZOVI", ZK_UZOVI)
 AANBIEDER = claims("AGB", ZA_AGB)
 
+TOEGELATEN = {
+    WLZINDICATIE_MUTATIE_ABONNEMENT: frozenset(
+        {f"kvk:{CAK_KVK}", f"KVK:{SIGNALEN_KVK}", f"uzovi:{ZK_UZOVI}", f"agb:{ZA_AGB}"}
+    )
+}
+"""Who may subscribe in these tests (one spelled as in the settings, upper case)."""
+
 
 @pytest.fixture
 def clock() -> FixedClock:
@@ -54,13 +63,14 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    """An engine on SQLite and (when configured) PostgreSQL with the abonnement table."""
+    """An engine on SQLite and (when configured) PostgreSQL with the abonnement and outbox
+    tables."""
     eng = create_engine(db_url)
-    metadata.create_all(eng, tables=[abonnement])
+    metadata.create_all(eng, tables=[abonnement, outbox_table])
     yield eng
     eng.dispose()
 
 
 @pytest.fixture
 def service(engine: Engine, clock: FixedClock) -> Abonnementen:
-    return Abonnementen(engine, clock=clock)
+    return Abonnementen(engine, clock=clock, toegelaten=TOEGELATEN)

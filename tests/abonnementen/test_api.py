@@ -22,11 +22,17 @@ from iwlz.abonnementen.catalogus import (
 from iwlz.abonnementen.service import Abonnementen
 from iwlz.graphql.http import GraphQLEndpoint, ParsedOperation
 
-from .conftest import CAK, CAK_KVK, SIGNALEN, ZK_UZOVI, ZORGKANTOOR
+from .conftest import CAK, CAK_KVK, SIGNALEN, ZK_UZOVI, ZORGKANTOOR, claims
 
 TYPE = WLZINDICATIE_MUTATIE_ABONNEMENT
 PATH = "/indicatieregister/abonnementen/graphql"
-CALLERS = {"cak": CAK, "signalen": SIGNALEN, "zk": ZORGKANTOOR}
+VECOZO_KVK = "18065868"
+CALLERS = {
+    "cak": CAK,
+    "signalen": SIGNALEN,
+    "zk": ZORGKANTOOR,
+    "vecozo": claims("KVK", VECOZO_KVK),  # not admitted to the voluntary type
+}
 
 CREATE = """
 mutation($input: AbonnementInput!) {
@@ -121,7 +127,7 @@ def test_catalogue_query(client: TestClient) -> None:
     assert vrijwillig["notificatieType"] == "VRIJWILLIG"
     assert vrijwillig["eventType"] == "ALL"
     assert vrijwillig["objectIDType"] == "wlzindicatieID"
-    assert set(vrijwillig["idTypeAbonnee"]) == {"AGB", "KVK", "OIN", "UZOVI"}
+    assert set(vrijwillig["idTypeAbonnee"]) == {"AGB", "KVK", "UZOVI"}
     assert vrijwillig["filters"][0]["waarden"] == [
         "NIEUW",
         "GEWIJZIGD",
@@ -228,6 +234,23 @@ def test_delete_of_someone_elses_or_missing_subscription_is_not_found(client: Te
 
     status, body = post(client, LIST)
     assert [a["abonnementId"] for a in body["data"]["abonnementen"]] == [theirs]
+
+
+def test_an_organisation_that_is_not_admitted_is_forbidden(client: TestClient) -> None:
+    vecozo = cak_input(organisatieId=None, abonneeID=VECOZO_KVK)
+    status, body = post(client, CREATE, {"input": vecozo}, caller="vecozo")
+    assert status == 403, body
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert error["message"] == (
+        f"Organisation kvk:{VECOZO_KVK} may not subscribe to {TYPE}: the bronhouder "
+        "(kvk:62253778) must admit the organisation first."
+    )
+    # The catalogue and the organisation's own (empty) list stay open to it.
+    status, body = post(client, TYPES, caller="vecozo")
+    assert status == 200 and body["data"]["notificatieTypen"]
+    status, body = post(client, LIST, {"all": True}, caller="vecozo")
+    assert status == 200 and body["data"]["abonnementen"] == []
 
 
 def test_without_token_claims_it_is_forbidden(client: TestClient) -> None:

@@ -83,7 +83,8 @@ def test_voluntary_mutation_type() -> None:
     assert t.organisatie_id == CIZ_ORGANISATIE
     assert t.event_type is EventType.ALL
     assert t.object_id_type == "wlzindicatieID"
-    assert set(t.id_type_abonnee) == {"KVK", "UZOVI", "AGB", "OIN"} == set(ID_TYPES)
+    # Not OIN: nobody can deliver a notification to an OIN (no netwerkpunt, no scope).
+    assert set(t.id_type_abonnee) == {"KVK", "UZOVI", "AGB"} == set(ID_TYPES) - {"OIN"}
     assert [f.naam for f in t.filters] == ["mutaties", "zorgkantoren"]
     mutaties = t.filter("mutaties")
     assert mutaties is not None and mutaties.waarden == MUTATIES

@@ -22,10 +22,13 @@ from iwlz.abonnementen.service import (
     Abonnementen,
     AbonnementNietGevonden,
     GeenOrganisatie,
+    NietToegelaten,
     matching,
 )
 from iwlz.core.clock import FixedClock
 from iwlz.graphql.errors import BadUserInput, Forbidden, NotFound
+from iwlz.notificaties import outbox
+from iwlz.notificaties.rules import notificatie
 
 from .conftest import (
     AANBIEDER,
@@ -34,6 +37,7 @@ from .conftest import (
     NOW,
     SIGNALEN,
     SIGNALEN_KVK,
+    TOEGELATEN,
     ZA_AGB,
     ZK_UZOVI,
     ZORGKANTOOR,
@@ -118,12 +122,84 @@ def test_zorgkantoor_and_aanbieder_and_aliases(service: Abonnementen) -> None:
     assert (za.organisatie_id, za.abonnee_id_type) == (f"agb:{ZA_AGB}", "AGB")
 
 
-def test_oin_subscriber(service: Abonnementen) -> None:
+def test_oin_is_no_subscriber_id_type(engine: Engine, clock: FixedClock) -> None:
+    """No netwerkpunt and no notification scope exists for an OIN receiver: refused, even for
+    an admitted organisation with an OIN."""
     oin = "00000001234567890000"
-    created = service.create(
-        claims("OIN", oin), {"notificatieTypeID": TYPE, "abonneeIDType": "OIN", "abonneeID": oin}
+    admitted = frozenset({f"oin:{oin}", f"kvk:{CAK_KVK}"})
+    service = Abonnementen(engine, clock=clock, toegelaten={TYPE: admitted})
+    with pytest.raises(AbonnementAfgewezen) as info:
+        service.create(
+            claims("OIN", oin),
+            {"notificatieTypeID": TYPE, "abonneeIDType": "OIN", "abonneeID": oin},
+        )
+    assert info.value.veld == "abonneeIDType"
+    assert str(info.value) == (
+        f"abonneeIDType 'OIN' does not fit {TYPE}; use one of AGB, KVK, UZOVI."
     )
-    assert created.organisatie_id == f"oin:{oin}"
+    with pytest.raises(AbonnementAfgewezen, match="abonneeIDType 'OIN'"):
+        service.create(CAK, cak_input(abonneeIDType="OIN", abonneeID=oin))
+    assert count(engine) == 0
+
+
+# -- admission ----------------------------------------------------------------------------
+
+
+def test_only_admitted_organisations_may_subscribe(engine: Engine, clock: FixedClock) -> None:
+    service = Abonnementen(engine, clock=clock, toegelaten={TYPE: frozenset({"KVK:90000017"})})
+    assert service.create(CAK, cak_input()).organisatie_id == f"kvk:{CAK_KVK}"
+    for caller, data in [
+        (ZORGKANTOOR, {"notificatieTypeID": TYPE, "abonneeIDType": "UZOVI", "abonneeID": ZK_UZOVI}),
+        (SIGNALEN, cak_input(organisatieId=None, abonneeID=SIGNALEN_KVK)),
+    ]:
+        with pytest.raises(NietToegelaten) as info:
+            service.create(caller, data)
+        assert isinstance(info.value, Forbidden) and info.value.code == "FORBIDDEN"
+        organisatie = caller["client_id"]
+        assert str(info.value) == (
+            f"Organisation {organisatie} may not subscribe to {TYPE}: the bronhouder "
+            "(kvk:62253778) must admit the organisation first."
+        )
+    assert count(engine) == 1
+
+
+@pytest.mark.parametrize("toegelaten", [None, {}, {"ANDER_TYPE": frozenset({"kvk:90000017"})}])
+def test_a_type_nobody_is_admitted_to(
+    engine: Engine, clock: FixedClock, toegelaten: dict[str, frozenset[str]] | None
+) -> None:
+    service = Abonnementen(engine, clock=clock, toegelaten=toegelaten)
+    with pytest.raises(NietToegelaten, match=f"may not subscribe to {TYPE}"):
+        service.create(CAK, cak_input())
+    assert count(engine) == 0
+
+
+def test_unknown_and_mandatory_types_are_still_bad_input(engine: Engine) -> None:
+    """Admission is checked for a voluntary type only: the other answers stay as they were."""
+    service = Abonnementen(engine)
+    with pytest.raises(AbonnementAfgewezen, match="Unknown notificatieTypeID"):
+        service.create(CAK, cak_input(notificatieTypeID="GEEN_TYPE"))
+    with pytest.raises(AbonnementAfgewezen, match="mandatory"):
+        service.create(CAK, cak_input(notificatieTypeID=NIEUWE_INDICATIE_ZORGKANTOOR))
+
+
+def test_listing_and_deleting_own_subscriptions_need_no_admission(
+    service: Abonnementen, engine: Engine, clock: FixedClock
+) -> None:
+    created = service.create(CAK, cak_input())
+    no_longer = Abonnementen(engine, clock=clock, toegelaten={})
+    assert no_longer.list(CAK) == [created]
+    assert no_longer.get(CAK, created.abonnement_id) == created
+    assert no_longer.delete(CAK, created.abonnement_id).deleted_at == NOW
+    assert len(no_longer.catalogus) == 3
+
+
+def test_admission_list_is_checked_and_normalised(engine: Engine) -> None:
+    service = Abonnementen(engine, toegelaten={TYPE: frozenset({"KVK:90000017", "uzovi:5505"})})
+    assert service.toegelaten == {TYPE: frozenset({"kvk:90000017", "uzovi:5505"})}
+    with pytest.raises(ValueError, match="toegelaten"):
+        Abonnementen(engine, toegelaten={TYPE: frozenset({"geen-client-id"})})
+    with pytest.raises(ValueError, match="not a string"):
+        Abonnementen(engine, toegelaten={TYPE: "kvk:90000017"})  # type: ignore[dict-item]
 
 
 def test_identity_from_aggregated_claims(service: Abonnementen) -> None:
@@ -221,7 +297,7 @@ def test_no_identity_is_forbidden(
 
 
 def test_delete_is_soft_and_final(engine: Engine) -> None:
-    service = Abonnementen(engine, clock=FixedClock(NOW))
+    service = Abonnementen(engine, clock=FixedClock(NOW), toegelaten=TOEGELATEN)
     created = service.create(CAK, cak_input())
     later = NOW + dt.timedelta(hours=1)
     service.clock = FixedClock(later)
@@ -237,6 +313,60 @@ def test_delete_is_soft_and_final(engine: Engine) -> None:
 
     with pytest.raises(AbonnementNietGevonden):
         service.delete(CAK, created.abonnement_id)
+
+
+def _queue(engine: Engine, kenmerk: str, *, status: str = outbox.PENDING) -> None:
+    """A notification of the voluntary type as the rules queue it, in ``status``."""
+    delivery = notificatie(
+        instant=NOW,
+        afzender_client_id="kvk:62253778",
+        afzender=("KVK", "62253778"),
+        ontvanger=("KVK", CAK_KVK),
+        event_type=TYPE,
+        subjects=[("WlzIndicatie/x", "WlzIndicatie/x")],
+        systeemrol="NOTIFICATIE_INDICATIE",
+        ontvanger_kenmerk=kenmerk,
+    )
+    with engine.begin() as conn:
+        (delivery_id,) = outbox.enqueue(conn, [delivery], now=NOW)
+        conn.execute(
+            outbox.outbox_table.update()
+            .where(outbox.outbox_table.c.delivery_id == delivery_id)
+            .values(status=status)
+        )
+
+
+def test_delete_cancels_the_subscriptions_queued_notifications(
+    service: Abonnementen, engine: Engine
+) -> None:
+    mine = service.create(CAK, cak_input())
+    other = service.create(CAK, cak_input(filter={"mutaties": ["NIEUW"]}))
+    for status in (outbox.PENDING, outbox.DEAD, outbox.DELIVERED):
+        _queue(engine, str(mine.abonnement_id), status=status)
+    _queue(engine, str(other.abonnement_id))
+    service.delete(CAK, mine.abonnement_id)
+
+    t = outbox.outbox_table
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(t.c.ontvanger_kenmerk, t.c.status, t.c.last_error, t.c.dead_at).order_by(
+                t.c.id
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (str(mine.abonnement_id), outbox.CANCELLED, "abonnement verwijderd", NOW),
+        (str(mine.abonnement_id), outbox.CANCELLED, "abonnement verwijderd", NOW),
+        (str(mine.abonnement_id), outbox.DELIVERED, None, None),  # sent already: history
+        (str(other.abonnement_id), outbox.PENDING, None, None),
+    ]
+
+
+def test_a_failed_delete_cancels_nothing(service: Abonnementen, engine: Engine) -> None:
+    theirs = service.create(SIGNALEN, cak_input(organisatieId=None, abonneeID=SIGNALEN_KVK))
+    _queue(engine, str(theirs.abonnement_id))
+    with pytest.raises(AbonnementNietGevonden):
+        service.delete(CAK, theirs.abonnement_id)
+    assert [r.status for r in outbox.list_deliveries(engine)] == [outbox.PENDING]
 
 
 def test_deleting_someone_elses_subscription_fails_like_a_missing_one(
@@ -336,7 +466,7 @@ def test_matching_query_uses_the_type_index(engine: Engine) -> None:
 
 
 def test_list_is_oldest_first(engine: Engine) -> None:
-    service = Abonnementen(engine, clock=FixedClock(NOW))
+    service = Abonnementen(engine, clock=FixedClock(NOW), toegelaten=TOEGELATEN)
     made = []
     for minutes, mutatie in enumerate(("VERWIJDERD", "NIEUW", "GEWIJZIGD")):
         service.clock = FixedClock(NOW + dt.timedelta(minutes=minutes))

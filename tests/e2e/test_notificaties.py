@@ -195,46 +195,70 @@ def _any_agb() -> str:
 def test_a_subscriber_gets_the_voluntary_notification_until_it_unsubscribes(
     network: Network,
 ) -> None:
-    """The demo's voluntary type: a zorgkantoor subscribes to changes of indications of
-    another region, filtered on that region's zorgkantoor."""
+    """The demo's voluntary type: the CAK (admitted by IWLZ_WLZINDICATIE_ABONNEES) subscribes
+    to new indications of one region; a zorgkantoor, not admitted, may not subscribe."""
     url = f"{network.base_url}/indicatieregister/abonnementen/graphql"
-    headers = network.bearer("UZOVI:5510", ABONNEMENT, url)
+    cak, cak_kvk = "KVK:90000017", "90000017"
+    headers = network.bearer(cak, ABONNEMENT, url)
+
+    def gql(query: str, variables: dict[str, Any], **hdrs: str) -> httpx.Response:
+        return httpx.post(
+            url, json={"query": query, "variables": variables}, headers=hdrs, timeout=30
+        )
+
+    create_query = (
+        "mutation($i: AbonnementInput!) { createAbonnement(abonnementInput: $i) { abonnementId } }"
+    )
+    delete_query = "mutation($id: UUID!) { deleteAbonnement(abonnementId: $id) }"
+
+    refused = gql(
+        create_query,
+        {
+            "i": {
+                "notificatieTypeID": "WLZINDICATIE_MUTATIE_ABONNEMENT",
+                "abonneeIDType": "UZOVI",
+                "abonneeID": "5510",
+            }
+        },
+        **network.bearer("UZOVI:5510", ABONNEMENT, url),
+    )
+    assert refused.status_code == 403, refused.text
+    (error,) = refused.json()["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert "WLZINDICATIE_MUTATIE_ABONNEMENT" in error["message"]
+    assert "must admit the organisation" in error["message"]
+
+    # The demo's own CAK subscription (all mutations) would send each notification twice,
+    # which the netwerkpunt stores once (its dedupe key has no ontvangerKenmerk): end it.
+    listed = gql("{ abonnementen { abonnementId } }", {}, **headers)
+    assert listed.status_code == 200, listed.text
+    for existing in listed.json()["data"]["abonnementen"]:
+        ended = gql(delete_query, {"id": existing["abonnementId"]}, **headers)
+        assert ended.status_code == 200, ended.text
+
     first = registreer(network, bsn="999990032")
     region = first["wlzIndicatie"]["initieelVerantwoordelijkZorgkantoor"]
-    create = httpx.post(
-        url,
-        json={
-            "query": "mutation($i: AbonnementInput!) "
-            "{ createAbonnement(abonnementInput: $i) { abonnementId } }",
-            "variables": {
-                "i": {
-                    "notificatieTypeID": "WLZINDICATIE_MUTATIE_ABONNEMENT",
-                    "abonneeIDType": "UZOVI",
-                    "abonneeID": "5510",
-                    "filter": {"mutaties": ["NIEUW"], "zorgkantoren": [region]},
-                }
-            },
+    create = gql(
+        create_query,
+        {
+            "i": {
+                "notificatieTypeID": "WLZINDICATIE_MUTATIE_ABONNEMENT",
+                "abonneeIDType": "KVK",
+                "abonneeID": cak_kvk,
+                "filter": {"mutaties": ["NIEUW"], "zorgkantoren": [region]},
+            }
         },
-        headers=headers,
-        timeout=30,
+        **headers,
     )
     assert create.status_code == 200, create.text
     abonnement_id = create.json()["data"]["createAbonnement"]["abonnementId"]
     res = registreer(network, bsn="999990044")
     assert res["wlzIndicatie"]["initieelVerantwoordelijkZorgkantoor"] == region
     wid = res["wlzIndicatie"]["wlzindicatieID"]
-    item, _ = wait_for_item(network, "UZOVI:5510", f"WlzIndicatie/{wid}")
+    item, _ = wait_for_item(network, cak, f"WlzIndicatie/{wid}")
     assert item["eventType"] == "WLZINDICATIE_MUTATIE_ABONNEMENT"
     assert item["ontvangerKenmerk"] == abonnement_id
-    delete = httpx.post(
-        url,
-        json={
-            "query": "mutation($id: UUID!) { deleteAbonnement(abonnementId: $id) }",
-            "variables": {"id": abonnement_id},
-        },
-        headers=headers,
-        timeout=30,
-    )
+    delete = gql(delete_query, {"id": abonnement_id}, **headers)
     assert delete.status_code == 200, delete.text
     later = registreer(network, bsn="999990056")
     wait_for_item(
@@ -247,7 +271,7 @@ def test_a_subscriber_gets_the_voluntary_notification_until_it_unsubscribes(
         i["ontvangerKenmerk"] != abonnement_id
         or f"WlzIndicatie/{later['wlzIndicatie']['wlzindicatieID']}"
         not in [s["recordID"] for s in i["subjectList"]]
-        for i in inbox(network, "UZOVI:5510", nieuw="false")
+        for i in inbox(network, cak, nieuw="false")
     )
 
 

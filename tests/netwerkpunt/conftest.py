@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +27,8 @@ CIZ = ("KVK", "62253778")
 WID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 STOORNIS = "0b8f4c1e-6a0e-4f55-9a51-2d8f0c7d1a04"
 TEST_TABLES = [*TABLES, outbox_table, participant_table, audit_log, audit_bsn, audit_head]
+PUBLIC_IP = "93.184.215.14"
+"""What a name under ``.example`` resolves to in these tests, unless :func:`dns` says else."""
 
 
 def notificatie(**overrides: Any) -> dict[str, Any]:
@@ -57,6 +60,36 @@ def melding(**overrides: Any) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(autouse=True)
+def dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """No real DNS in tests: a name under ``.example`` resolves to :data:`PUBLIC_IP`, or to the
+    addresses a test puts in the returned dict; other names do not resolve; numeric hosts
+    (``127.1``, ``2130706433``) are read by the real resolver without a lookup."""
+    names: dict[str, list[str]] = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        name = str(host).lower()
+        if name in names or name.endswith(".example"):
+            return [
+                (
+                    socket.AF_INET6 if ":" in a else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    6,
+                    "",
+                    (a, port),
+                )
+                for a in names.get(name, [PUBLIC_IP])
+            ]
+        try:
+            return real(host, port, *args, **{**kwargs, "flags": socket.AI_NUMERICHOST})
+        except socket.gaierror:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return names
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
@@ -71,8 +104,10 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def audit(engine: Engine) -> AuditLog:
-    return AuditLog(engine, bsn_key=b"netwerkpunt-test-audit-key")
+def audit(engine: Engine) -> Iterator[AuditLog]:
+    log = AuditLog(engine, bsn_key=b"netwerkpunt-test-audit-key")
+    yield log
+    log.flush()  # receipts are written in the background: finish before the database goes
 
 
 @pytest.fixture

@@ -110,6 +110,14 @@ def test_webhook(cli_db: tuple[str, Inbox]) -> None:
     assert "https://b.example/" in run(url, "inbox", "webhook", "UZOVI:5505").stdout
     assert run(url, "inbox", "webhook", "UZOVI:5505", "--delete").exit_code == 0
     assert run(url, "inbox", "webhook", "UZOVI:5505", "--delete").exit_code == 2
+    # The server's rules outside dev mode: https, and a public address.
+    for target, fragment in [
+        ("http://zk.example/in", "must use https"),
+        ("https://10.0.0.1/in", "10.0.0.1 is a private address"),
+        ("https://localhost/in", "the host localhost is this machine"),
+    ]:
+        result = run(url, "inbox", "webhook", "UZOVI:5505", "--url", target)
+        assert result.exit_code == 2 and fragment in result.output, target
 
 
 def test_meldingen_list_and_behandel(cli_db: tuple[str, Inbox]) -> None:

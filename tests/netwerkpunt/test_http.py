@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.testclient import TestClient
 
-from iwlz.graphql.http import Limits, OpenGuard, ParsedOperation
+from iwlz.graphql.http import Guard, Limits, OpenGuard, ParsedOperation
 from iwlz.netwerkpunt.http import Authorize, netwerkpunt_routes
 from iwlz.netwerkpunt.service import Inbox
 from iwlz.nid.audit import AuditLog
@@ -114,6 +114,15 @@ class ClaimsGuard(OpenGuard):
             operation.state["claims"] = claims
 
 
+class TokenGuard(ClaimsGuard):
+    """Like the PEP's check_request: no bearer token, 401 (before anything else)."""
+
+    async def check_request(self, request: Request) -> Response | None:
+        if not request.headers.get("authorization", "").startswith("Bearer "):
+            return JSONResponse({"errors": [{"message": "Unauthorized"}]}, 401)
+        return None
+
+
 @pytest.fixture
 def registry(engine: Engine) -> ParticipantRegistry:
     registry = ParticipantRegistry(engine, cache_seconds=0)
@@ -133,12 +142,13 @@ def make_client(
     audit: AuditLog,
     *,
     authorize: Authorize = token_authorize,
+    guard: Guard | None = None,
     compat: bool = False,
 ) -> TestClient:
     routes = netwerkpunt_routes(
         inbox=inbox,
         participants=registry,
-        guard=ClaimsGuard(),
+        guard=guard or ClaimsGuard(),
         limits=Limits(),
         authorize=authorize,
         audit=audit,
@@ -259,12 +269,40 @@ def test_schema_errors_keep_rfc0040_status(client: TestClient) -> None:
         "/netwerkpunt/OIN/00000001234567890000",
     ],
 )
-def test_unknown_or_revoked_netwerkpunt_is_404(client: TestClient, path: str) -> None:
-    r = gql(client, path, ZEND_NOTIFICATIE, notificatie())
-    assert r.status_code == 404
-    assert r.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-    assert "no netwerkpunt" in r.json()["errors"][0]["message"]
-    assert client.get(path + "/inbox").status_code == 404
+def test_unknown_or_revoked_netwerkpunt_is_404_after_authorization(
+    inbox: Inbox, registry: ParticipantRegistry, audit: AuditLog, path: str
+) -> None:
+    """Without a token every path answers 401, so an anonymous caller learns nothing about
+    which participants exist; an authorized caller gets 404 for an unknown one."""
+    _, idtype, ident = path.rsplit("/", 2)
+    melding_id = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    rest = [("GET", "/inbox"), ("POST", "/inbox/ack"), ("GET", "/webhook"), ("PUT", "/webhook")]
+    rest += [("DELETE", "/webhook"), ("GET", f"/meldingen/{melding_id}")]
+    with make_client(inbox, registry, audit, guard=TokenGuard()) as client:
+        for anonymous in (path, ZK_URL):  # unknown and known alike
+            assert gql(client, anonymous, ZEND_NOTIFICATIE, notificatie()).status_code == 401
+            for method, tail in rest:
+                r = client.request(method, anonymous + tail, json={})
+                assert r.status_code == 401, (anonymous, method, tail)
+        assert audit.show(limit=1000) == []  # refusals without a token are the PEP's to log
+
+        token = bearer(f"{idtype.lower()}:{ident}", SCOPE_INBOX_READ, MELDING_CREATE)
+        r = gql(client, path, ZEND_NOTIFICATIE, notificatie(), **token)
+        assert r.status_code == 404
+        assert r.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        assert "no netwerkpunt" in r.json()["errors"][0]["message"]
+        r = client.get(path + "/inbox", headers=token)
+        assert r.status_code == 404 and "no netwerkpunt" in r.json()["message"]
+        (logged,) = audit.show(limit=1000)
+        assert (logged.reason, logged.http_status) == ("unknown_netwerkpunt", 404)
+        # The melding status gives the answer of a melding that is not there.
+        r = client.get(f"{path}/meldingen/{melding_id}", headers=token)
+        assert r.status_code == 404
+        assert r.json()["message"] == f"no melding {melding_id} that you sent to {idtype}/{ident}."
+        # Another participant's token is refused as not the owner, whether the path exists or not.
+        if f"{idtype.lower()}:{ident}" != "uzovi:5505":
+            r = client.get(path + "/inbox", headers=OWN)
+            assert r.status_code == 403 and "belongs to" in r.json()["message"]
 
 
 def test_published_example_document_needs_compat_mode(
@@ -380,16 +418,15 @@ def test_only_the_participant_itself(
 
 def test_rest_access_is_audited(client: TestClient, audit: AuditLog) -> None:
     client.get(ZK_URL + "/inbox", headers=OWN)
-    client.get(ZK_URL + "/inbox")
-    (ok,) = audit.show(participant="uzovi:5505")
-    assert (ok.event_type, ok.decision, ok.operation, ok.http_status) == (
+    assert client.get(ZK_URL + "/inbox").status_code == 401
+    (ok,) = audit.show(limit=10)  # the refusal without a token is the PEP's to log
+    assert (ok.participant, ok.event_type, ok.decision, ok.operation, ok.http_status) == (
+        "uzovi:5505",
         "netwerkpunt.inbox",
         "allow",
         "list",
         200,
     )
-    unauthenticated = audit.show(participant=None, limit=10)
-    assert any(r.reason == "unauthenticated" and r.http_status == 401 for r in unauthenticated)
 
 
 def test_open_authorize_lets_everything_through(
@@ -425,9 +462,18 @@ def test_webhook_rest(client: TestClient, inbox: Inbox) -> None:
         {"url": "https://b.example/", "secret": "short"},
         {"url": "https://b.example/", "extra": 1},
         {"secret": "k" * 20},
+        {"url": "http://169.254.169.254/latest/meta-data"},
+        {"url": "https://localhost:8443/"},
     ]:
         r = client.put(ZK_URL + "/webhook", json=bad, headers=OWN)
         assert r.status_code == 400, bad
+    r = client.put(ZK_URL + "/webhook", json={"url": "https://10.0.0.8/in"}, headers=OWN)
+    assert r.json() == {
+        "error": "BAD_REQUEST",
+        "message": "url 'https://10.0.0.8/in': 10.0.0.8 is a private address; webhooks go to "
+        "public internet addresses only (others only in dev mode).",
+    }
+    assert inbox.get_webhook(ZK) is not None and inbox.get_webhook(ZK).url == "https://b.example/"
     assert client.delete(ZK_URL + "/webhook", headers=OWN).status_code == 204
     assert client.delete(ZK_URL + "/webhook", headers=OWN).status_code == 404
 

@@ -29,14 +29,17 @@ from iwlz.netwerkpunt.service import (
     ItemNotFound,
     StatusConflict,
     canonical_json,
+    normalise_kenmerk,
     parse_record_path,
     sign,
     verify_signature,
+    webhook_target_allowed,
 )
 from iwlz.nid.audit import AuditLog
+from iwlz.notificaties import outbox
 from iwlz.notificaties.outbox import list_deliveries, outbox_table
 
-from .conftest import CIZ, NOW, STOORNIS, WID, ZK, ZK_OTHER, melding, notificatie
+from .conftest import CIZ, NOW, PUBLIC_IP, STOORNIS, WID, ZK, ZK_OTHER, melding, notificatie
 
 
 def rows(engine: Engine, table: sa.Table = inbox_table) -> int:
@@ -233,6 +236,16 @@ def test_notification_kenmerk_is_free_and_blank_is_null(inbox: Inbox) -> None:
     )
     blank = inbox.ontvang_notificatie(ZK, notificatie(eventType="X", ontvangerKenmerk="  "))
     assert blank.ontvanger_kenmerk is None
+    tabs = inbox.ontvang_notificatie(ZK, notificatie(eventType="Y", ontvangerKenmerk="\t\r\n\v\f "))
+    assert tabs.ontvanger_kenmerk is None
+
+
+def test_blank_kenmerk_is_ascii_whitespace_only() -> None:
+    """The rule the netwerkpunt policy applies too (netwerkpunt.rego ``kind``)."""
+    assert normalise_kenmerk(None) is None
+    assert normalise_kenmerk(" \t\n\r\v\f") is None
+    assert normalise_kenmerk("\t ab-1 \n") == "ab-1"
+    assert normalise_kenmerk("\u00a0") == "\u00a0"  # not ASCII: kept, as the policy does
 
 
 # -- list, ack --------------------------------------------------------------------------------
@@ -374,7 +387,7 @@ def test_webhook_delivery_is_queued_with_signature(inbox: Inbox, engine: Engine)
 def test_item_and_webhook_delivery_commit_together(
     inbox: Inbox, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    inbox.set_webhook(ZK, "http://127.0.0.1:9/hook", "0123456789abcdef")
+    inbox.set_webhook(ZK, "https://zk5505.example/hook", "0123456789abcdef")
 
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("outbox unavailable")
@@ -390,11 +403,11 @@ def test_webhook_settings(inbox: Inbox) -> None:
     hook, generated = inbox.set_webhook(ZK, "https://zk.example/in")
     assert generated is not None and len(generated) >= 32 and hook.secret == generated
     assert "secret" not in hook.as_json()
-    _, none = inbox.set_webhook(ZK, "http://localhost:8080/in", "x" * 16)
+    _, none = inbox.set_webhook(ZK, "http://zk.example:8080/in", "x" * 16)
     assert none is None
     found = inbox.get_webhook(("uzovi", "5505"))
     assert (
-        found is not None and found.url == "http://localhost:8080/in" and found.secret == "x" * 16
+        found is not None and found.url == "http://zk.example:8080/in" and found.secret == "x" * 16
     )
     assert inbox.delete_webhook(ZK) and not inbox.delete_webhook(ZK)
     for url in [
@@ -444,3 +457,179 @@ def test_webhooks_need_https_outside_dev_mode(engine: Engine) -> None:
         strict.set_webhook(ZK, "http://zk.example/iwlz")
     hook, secret = strict.set_webhook(ZK, "https://zk.example/iwlz")
     assert hook.url == "https://zk.example/iwlz" and secret
+
+
+# -- webhook targets (no SSRF) ----------------------------------------------------------------
+
+REFUSED_TARGETS = [
+    ("http://localhost:8080/in", "the host localhost is this machine"),
+    ("https://LOCALHOST./in", "the host localhost. is this machine"),
+    ("https://api.localhost/in", "the host api.localhost is this machine"),
+    ("https://127.0.0.1/in", "127.0.0.1 is a loopback address"),
+    ("https://[::1]/in", "::1 is a loopback address"),
+    ("https://[::ffff:127.0.0.1]/in", "::ffff:127.0.0.1 is a loopback address"),
+    ("https://10.1.2.3/in", "10.1.2.3 is a private address"),
+    ("https://172.16.0.1/in", "172.16.0.1 is a private address"),
+    ("https://192.168.1.10:8443/in", "192.168.1.10 is a private address"),
+    ("https://[fd00::1]/in", "fd00::1 is a private address"),
+    ("http://169.254.169.254/latest/meta-data", "169.254.169.254 is a link-local address"),
+    ("https://[fe80::1]/in", "fe80::1 is a link-local address"),
+    ("https://224.0.0.1/in", "224.0.0.1 is a multicast address"),
+    ("https://0.0.0.0/in", "0.0.0.0 is a reserved address"),
+    ("https://240.0.0.1/in", "240.0.0.1 is a reserved address"),
+    ("https://100.64.0.1/in", "100.64.0.1 is a non-public address"),
+    ("https://2130706433/in", "the host 2130706433 resolves to 127.0.0.1, a loopback address"),
+    ("https://127.1/in", "the host 127.1 resolves to 127.0.0.1, a loopback address"),
+    ("https://intern.example/in", "the host intern.example resolves to 10.0.0.7, a private"),
+    ("https://half.example/in", "the host half.example resolves to 192.168.0.1, a private"),
+    ("https://v6.example/in", "the host v6.example resolves to fe80::2, a link-local"),
+    ("https://nergens.invalid/in", "the host nergens.invalid could not be resolved"),
+]
+
+
+@pytest.fixture
+def internal_names(dns: dict[str, list[str]]) -> None:
+    dns["intern.example"] = ["10.0.0.7"]
+    dns["half.example"] = [PUBLIC_IP, "192.168.0.1"]  # one bad address is enough
+    dns["v6.example"] = ["2606:2800:220:1:248:1893:25c8:1946", "fe80::2"]
+
+
+@pytest.mark.usefixtures("internal_names")
+@pytest.mark.parametrize(("url", "reason"), REFUSED_TARGETS, ids=[u for u, _ in REFUSED_TARGETS])
+def test_webhooks_go_to_public_addresses_only(
+    engine: Engine, inbox: Inbox, url: str, reason: str
+) -> None:
+    refused = webhook_target_allowed(url)
+    assert refused is not None and reason in refused
+    assert refused.endswith(
+        "webhooks go to public internet addresses only (others only in dev mode)."
+    )
+    with pytest.raises(BadUserInput) as info:
+        inbox.set_webhook(ZK, url)
+    assert str(info.value) == refused and info.value.extensions == {"field": "url"}
+    assert inbox.get_webhook(ZK) is None
+    # In dev mode (the lead's settings.dev) they are allowed.
+    dev = Inbox(engine, FixedClock(NOW), webhook_allow_private=True)
+    assert dev.set_webhook(ZK, url)[0].url == url
+
+
+@pytest.mark.usefixtures("internal_names")
+def test_exact_refusal_messages() -> None:
+    assert webhook_target_allowed("https://10.1.2.3/in") == (
+        "url 'https://10.1.2.3/in': 10.1.2.3 is a private address; webhooks go to public "
+        "internet addresses only (others only in dev mode)."
+    )
+    assert webhook_target_allowed("https://intern.example/in") == (
+        "url 'https://intern.example/in': the host intern.example resolves to 10.0.0.7, a "
+        "private address; webhooks go to public internet addresses only (others only in dev "
+        "mode)."
+    )
+    assert webhook_target_allowed("http://localhost:8080/in") == (
+        "url 'http://localhost:8080/in': the host localhost is this machine; webhooks go to "
+        "public internet addresses only (others only in dev mode)."
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://zk5505.example/hooks/iwlz",
+        "http://zk5505.example:8080/in",
+        f"https://{PUBLIC_IP}/in",
+        "https://[2606:2800:220:1:248:1893:25c8:1946]/in",
+    ],
+)
+def test_public_targets_are_allowed(inbox: Inbox, url: str) -> None:
+    assert webhook_target_allowed(url) is None
+    assert inbox.set_webhook(ZK, url)[0].url == url
+
+
+def test_the_name_is_resolved_again_at_send_time(dns: dict[str, list[str]]) -> None:
+    """DNS rebinding: allowed when set, refused when the worker asks again before sending."""
+    url = "https://rebind.example/in"
+    assert webhook_target_allowed(url) is None
+    dns["rebind.example"] = ["127.0.0.1"]
+    assert "resolves to 127.0.0.1, a loopback address" in (webhook_target_allowed(url) or "")
+
+
+def test_strict_inbox_checks_scheme_before_address(engine: Engine) -> None:
+    strict = Inbox(engine, FixedClock(NOW), webhook_https_only=True)
+    with pytest.raises(BadUserInput, match="must use https"):
+        strict.set_webhook(ZK, "http://10.0.0.1/iwlz")
+    with pytest.raises(BadUserInput, match="private address"):
+        strict.set_webhook(ZK, "https://10.0.0.1/iwlz")
+
+
+# -- webhook changes cancel what is queued for the old one ------------------------------------
+
+
+def _webhook_rows(engine: Engine) -> list[tuple[str, str | None, str, str | None]]:
+    t = outbox_table
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.select(t.c.ontvanger_id, t.c.target_url, t.c.status, t.c.last_error)
+            .where(t.c.kind == "webhook")
+            .order_by(t.c.id)
+        )
+        return [tuple(r) for r in found]  # type: ignore[misc]
+
+
+def test_changing_or_deleting_the_webhook_cancels_its_queued_deliveries(
+    inbox: Inbox, engine: Engine
+) -> None:
+    old, new = "https://oud.example/in", "https://nieuw.example/in"
+    inbox.set_webhook(ZK, old, "o" * 16)
+    inbox.set_webhook(ZK_OTHER, "https://ander.example/in", "a" * 16)
+    inbox.ontvang_notificatie(ZK, notificatie(eventType="A"))
+    inbox.ontvang_notificatie(ZK, notificatie(eventType="B"))
+    inbox.ontvang_notificatie(ZK_OTHER, notificatie(ontvangerID="5506"))
+    with engine.begin() as conn:  # one already delivered, one given up on
+        t = outbox_table
+        first, second = conn.execute(
+            sa.select(t.c.id).where(t.c.ontvanger_id == "5505").order_by(t.c.id)
+        ).scalars()
+        conn.execute(t.update().where(t.c.id == first).values(status=outbox.DELIVERED))
+        conn.execute(t.update().where(t.c.id == second).values(status=outbox.DEAD))
+
+    # The same URL and secret again: nothing changes for what is queued.
+    inbox.set_webhook(ZK, old, "o" * 16)
+    assert [r[2] for r in _webhook_rows(engine)] == ["delivered", "dead", "pending"]
+
+    inbox.set_webhook(ZK, new, "n" * 16)
+    assert _webhook_rows(engine) == [
+        ("5505", old, "delivered", None),
+        ("5505", old, "cancelled", "webhook changed"),
+        ("5506", "https://ander.example/in", "pending", None),
+    ]
+    inbox.ontvang_notificatie(ZK, notificatie(eventType="C"))
+    assert _webhook_rows(engine)[-1] == ("5505", new, "pending", None)
+
+    assert inbox.delete_webhook(ZK)
+    assert _webhook_rows(engine)[-1] == ("5505", new, "cancelled", "webhook deleted")
+    assert _webhook_rows(engine)[2] == ("5506", "https://ander.example/in", "pending", None)
+
+
+def test_a_new_secret_alone_cancels_too(inbox: Inbox, engine: Engine) -> None:
+    url = "https://zk.example/in"
+    inbox.set_webhook(ZK, url, "o" * 16)
+    inbox.ontvang_notificatie(ZK, notificatie())
+    _, generated = inbox.set_webhook(ZK, url)  # a generated secret
+    assert generated is not None
+    assert [r[2:] for r in _webhook_rows(engine)] == [("cancelled", "webhook changed")]
+
+
+def test_another_process_never_uses_a_replaced_webhook(engine: Engine, clock: FixedClock) -> None:
+    """Each process caches the webhooks for a few seconds; a cached one is read again in the
+    receiving transaction, so a change elsewhere takes effect at once."""
+    here = Inbox(engine, clock, webhook_cache_seconds=3600)
+    there = Inbox(engine, clock, webhook_cache_seconds=3600)
+    here.set_webhook(ZK, "https://oud.example/in", "o" * 16)
+    here.ontvang_notificatie(ZK, notificatie(eventType="A"))  # fills here's cache
+    there.set_webhook(ZK, "https://nieuw.example/in", "n" * 16)
+    here.ontvang_notificatie(ZK, notificatie(eventType="B"))
+    there.delete_webhook(ZK)
+    here.ontvang_notificatie(ZK, notificatie(eventType="C"))
+    assert _webhook_rows(engine) == [
+        ("5505", "https://oud.example/in", "cancelled", "webhook changed"),
+        ("5505", "https://nieuw.example/in", "cancelled", "webhook deleted"),
+    ]

@@ -867,3 +867,56 @@ def test_deferred_records_are_written_in_batches_and_on_flush(log: AuditLog) -> 
     while log.head()[0] < 31 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert log.head()[0] == 31  # the background writer got there on its own
+
+
+def test_a_failed_deferred_batch_is_kept_and_written_later(
+    log: AuditLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = log.append_many
+    failures = [RuntimeError("database restarted")]
+
+    def flaky(events: Any) -> list[int]:
+        if failures:
+            raise failures.pop()
+        return original(events)
+
+    monkeypatch.setattr(log, "append_many", flaky)
+    with log._later_lock:  # queue without waking the writer: this test drives flush itself
+        log._later.extend(event(i) for i in range(5))
+    with pytest.raises(RuntimeError):
+        log.flush()
+    log.flush()
+    assert log.head()[0] == 5 and log.verify().ok
+
+
+def test_one_bad_record_in_a_group_fails_only_its_caller(
+    log: AuditLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    original = log.append_many
+
+    def picky(events: Any) -> list[int]:
+        time.sleep(0.01)
+        if any(e.reason == "poison" for e in events):
+            raise ValueError("cannot store this one")
+        return original(events)
+
+    monkeypatch.setattr(log, "append_many", picky)
+    outcomes: dict[int, str] = {}
+
+    def worker(i: int) -> None:
+        try:
+            log.append(event(i, reason="poison" if i == 3 else None))
+            outcomes[i] = "ok"
+        except ValueError:
+            outcomes[i] = "failed"
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes == {i: ("failed" if i == 3 else "ok") for i in range(8)}
+    assert log.head()[0] == 7 and log.verify().ok

@@ -83,7 +83,7 @@ def test_list_retry_and_redrive(tmp_path: Path) -> None:
     )
     assert "1 deliveries queued again" in everything.output
     engine = create_engine(url)
-    assert outbox.counts(engine) == {"pending": 3, "delivered": 0, "dead": 0}
+    assert outbox.counts(engine) == {"pending": 3, "delivered": 0, "dead": 0, "cancelled": 0}
     bad_status = runner.invoke(
         cli.app, ["notifications", "list", "--status", "lost", "--database-url", url]
     )

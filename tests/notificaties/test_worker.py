@@ -153,7 +153,7 @@ def test_a_refusal_dead_letters_at_once_and_others_are_unaffected(engine: Engine
     rows = _rows(engine)
     assert rows[ids[0]].status == outbox.DEAD and rows[ids[0]].attempts == 1
     assert rows[ids[1]].status == outbox.DELIVERED
-    assert outbox.counts(engine) == {"pending": 0, "delivered": 1, "dead": 1}
+    assert outbox.counts(engine) == {"pending": 0, "delivered": 1, "dead": 1, "cancelled": 0}
     # The operator fixes the cause and retries: the row is due again, with a fresh schedule.
     assert outbox.retry(engine, now=clock.now(), ids=[ids[0]]) == 1
     assert outbox.retry(engine, now=clock.now(), ids=[ids[1]]) == 0  # delivered: untouched
@@ -267,3 +267,74 @@ def test_http_outcomes(status: int, body: object, headers: dict[str, str], outco
         assert attempt.retry_after == float(headers["Retry-After"])
     if outcome == "delivered":
         assert attempt.response_id == "abc"
+
+
+def test_rows_taken_over_after_a_lost_lease_are_not_sent(engine: Engine) -> None:
+    clock = MovingClock(T0)
+    ids = _queue(engine, [_delivery(f"55{i:02d}", i) for i in range(1, 5)])
+    other = DeliveryWorker(engine, ScriptedTransport(), clock=clock, lease_seconds=10)
+    stolen: list[uuid.UUID] = []
+
+    class SlowFirst(ScriptedTransport):
+        def send(self, row: OutboxRow) -> Attempt:
+            if not self.sent:
+                clock.advance(11)  # the first send outlives the lease ...
+                stolen.extend(r.delivery_id for r in other.claim())  # ... and B takes over
+            return super().send(row)
+
+    slow = SlowFirst()
+    # send_budget >= lease: the worker renews before every send and sees what it lost.
+    mine = DeliveryWorker(engine, slow, clock=clock, lease_seconds=10, send_budget=10)
+    assert mine.run_once() == 1
+    assert slow.sent == [ids[0]]
+    assert set(stolen) == set(ids)
+    rows = _rows(engine)
+    # B owns all four; A's outcome for the first was not written over B's lease.
+    assert all(rows[i].status == outbox.PENDING and rows[i].attempts == 0 for i in ids)
+
+
+def test_an_absurd_retry_after_is_capped(engine: Engine) -> None:
+    clock = MovingClock(T0)
+    (did,) = _queue(engine, [_delivery("5505")])
+    transport = ScriptedTransport({"5505": [Attempt("retry", status=503, retry_after=1e12)]})
+    DeliveryWorker(
+        engine, transport, clock=clock, policy=RetryPolicy((0, 60, 600), jitter=0)
+    ).run_once()
+    row = _rows(engine)[did]
+    assert row.attempts == 1 and row.status == outbox.PENDING
+    assert row.next_attempt_at == T0 + dt.timedelta(seconds=3600)
+    assert retry_after_seconds("Fri, 31 Dec 9999 23:59:59 GMT", T0.timestamp()) == 1e9
+
+
+def test_cancel_stops_waiting_deliveries_only(engine: Engine) -> None:
+    clock = MovingClock(T0)
+    kept, gone = _queue(
+        engine,
+        [
+            _delivery("5505"),
+            Delivery(
+                "notificatie",
+                "kvk:62253778",
+                "KVK",
+                "90000017",
+                {"n": 1},
+                systeemrol="NOTIFICATIE_INDICATIE",
+                event_type="WLZINDICATIE_MUTATIE_ABONNEMENT",
+                ontvanger_kenmerk="abo-1",
+            ),
+        ],
+    )
+    with engine.begin() as conn:
+        assert (
+            outbox.cancel(conn, now=T0, reason="abonnement verwijderd", ontvanger_kenmerk="abo-1")
+            == 1
+        )
+        with pytest.raises(ValueError):
+            outbox.cancel(conn, now=T0, reason="everything")
+    DeliveryWorker(engine, ScriptedTransport(), clock=clock).run_once()
+    rows = _rows(engine)
+    assert rows[kept].status == outbox.DELIVERED
+    assert (
+        rows[gone].status == outbox.CANCELLED and rows[gone].last_error == "abonnement verwijderd"
+    )
+    assert outbox.retry(engine, now=T0, all_dead=True) == 0  # cancelled is not dead

@@ -15,10 +15,12 @@ Choices where the sources disagree (network.md §11 items 15-16):
   ``notificatieDoel`` the enum names ``WLZ_ZORGAANBIEDER``, ``ZORGKANTOOR``, ``CIZ``, ``CAK``,
   ``ZIN``, ``ANDERS``.
 * ``idTypeAbonnee`` is a *set* of ID types (``IDTypeEnum`` names: ``AGB``, ``KVK``, ``OIN``,
-  ``UZOVI``), not one value: "any identifier of the subscriber" is every one of them. It is
-  empty for mandatory types, which nobody subscribes to. RFC spellings such as ``AgbCode``,
-  ``Uzovi`` or ``KvK`` are accepted on input (:func:`normaliseer_id_type`) and always stored
-  and shown as the ``IDTypeEnum`` name.
+  ``UZOVI``), not one value: "any identifier of the subscriber" is every one of them that the
+  network can deliver to. It is empty for mandatory types, which nobody subscribes to. The
+  Indicatieregister's voluntary type leaves out ``OIN``: there is no netwerkpunt and no
+  notification scope for an OIN receiver, so its notifications could not be sent. RFC
+  spellings such as ``AgbCode``, ``Uzovi`` or ``KvK`` are accepted on input
+  (:func:`normaliseer_id_type`) and always stored and shown as the ``IDTypeEnum`` name.
 * ``organisatieID`` is the offering party's nID client_id (``kvk:62253778`` for the CIZ): the
   network has no DIDs yet, and the client_id is what tokens and subscriptions carry.
 """
@@ -404,7 +406,8 @@ CATALOGUS = Catalogus(
             ),
             event_type=EventType.ALL,
             object_id_type="wlzindicatieID",
-            id_type_abonnee=ID_TYPES,
+            # Not OIN: notifications go to a netwerkpunt, and those are UZOVI, AGB or KVK.
+            id_type_abonnee=("AGB", "KVK", "UZOVI"),
             filters=(
                 FilterDefinitie(
                     naam="mutaties",

@@ -10,13 +10,20 @@ Rules (§7.2):
 
 * ``organisatieId`` (optional in the input) must be the organisation of the token, its
   ``client_id``; the subscription is stored under that client_id.
-* ``notificatieTypeID`` must be in the catalogue and voluntary.
+* ``notificatieTypeID`` must be in the catalogue and voluntary, and the caller's organisation
+  must be admitted to it (``toegelaten``: per type the client_ids the bronhouder allows; a
+  type without an entry admits nobody): a voluntary type can carry every change of a register
+  in the country, so who receives it is the bronhouder's decision. Otherwise ``FORBIDDEN``.
 * ``abonneeIDType`` must be one of the type's ``idTypeAbonnee``; ``abonneeID`` must be the
   caller's own identifier of that type (the matching token claim).
 * the filter must use only the type's filter keys with allowed values.
 * a rejected request persists nothing; errors name the field.
 * delete, get: a subscription that does not exist and one of another organisation give the
   same answer, so nobody learns other parties' subscription IDs.
+* delete cancels, in the same transaction, the subscription's notifications still waiting in
+  the outbox (they carry its ID as ``ontvangerKenmerk``).
+
+Listing and deleting one's own subscriptions and reading the catalogue need no admission.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +51,7 @@ from iwlz.core.clock import Clock, SystemClock
 from iwlz.graphql.errors import BadUserInput, Forbidden, NotFound
 from iwlz.nid.participants import ParticipantError, make_client_id, parse_client_id
 from iwlz.nid.pep import resolve_claim
+from iwlz.notificaties import outbox
 
 __all__ = [
     "INPUT_FIELDS",
@@ -52,6 +60,7 @@ __all__ = [
     "AbonnementNietGevonden",
     "Abonnementen",
     "GeenOrganisatie",
+    "NietToegelaten",
     "matching",
     "organisatie_van",
 ]
@@ -81,6 +90,10 @@ class AbonnementNietGevonden(NotFound):
 
 class GeenOrganisatie(Forbidden):
     """The request carries no usable token identity (no nID claims, or no client_id)."""
+
+
+class NietToegelaten(Forbidden):
+    """The caller's organisation is not admitted to subscriptions to this type."""
 
 
 @dataclass(frozen=True)
@@ -222,8 +235,27 @@ def matching(
     return [a for a in found if filter_matcht(notificatie_type, a.filter, facts)]
 
 
+def _toelating(toegelaten: Mapping[str, Set[str]] | None) -> dict[str, frozenset[str]]:
+    """``toegelaten`` with every client_id normalised (``KVK:90000017`` → ``kvk:90000017``);
+    ValueError for one that is not a client_id."""
+    out: dict[str, frozenset[str]] = {}
+    for type_id, client_ids in (toegelaten or {}).items():
+        if isinstance(client_ids, str):
+            raise ValueError(f"toegelaten[{type_id!r}] must be a set of client_ids, not a string")
+        try:
+            out[type_id] = frozenset(make_client_id(*parse_client_id(c)) for c in client_ids)
+        except ParticipantError as exc:
+            raise ValueError(f"toegelaten[{type_id!r}]: {exc}") from None
+    return out
+
+
 class Abonnementen:
-    """The bronhouder's subscription store (one per register endpoint)."""
+    """The bronhouder's subscription store (one per register endpoint).
+
+    ``toegelaten`` maps a voluntary ``notificatieTypeID`` to the nID client_ids that may
+    subscribe to it (any spelling ``parse_client_id`` reads); a type that is not in it admits
+    nobody, and None admits nobody to anything.
+    """
 
     def __init__(
         self,
@@ -231,21 +263,23 @@ class Abonnementen:
         *,
         clock: Clock | None = None,
         catalogus: Catalogus = CATALOGUS,
+        toegelaten: Mapping[str, Set[str]] | None = None,
     ) -> None:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self.catalogus = catalogus
+        self.toegelaten = _toelating(toegelaten)
 
     # -- writes -------------------------------------------------------------------------
 
     def create(self, claims: Mapping[str, Any] | None, data: Mapping[str, Any]) -> Abonnement:
         """Validate and store a subscription (§7.2 ``CreateAbonnement``).
 
-        Raises :class:`GeenOrganisatie` without token identity and
-        :class:`AbonnementAfgewezen` (naming the field) for a rejected request; nothing is
-        stored then. An identical active subscription (same organisation, type, subscriber
-        and filter) is returned instead of stored twice, so a retried request does not
-        double the notifications.
+        Raises :class:`GeenOrganisatie` without token identity, :class:`NietToegelaten` when the
+        organisation is not admitted to the type and :class:`AbonnementAfgewezen` (naming the
+        field) for a rejected request; nothing is stored then. An identical active
+        subscription (same organisation, type, subscriber and filter) is returned instead of
+        stored twice, so a retried request does not double the notifications.
         """
         organisatie = organisatie_van(claims)
         assert claims is not None
@@ -280,6 +314,11 @@ class Abonnementen:
                 "notificatieTypeID",
                 f"notificatieTypeID {type_id} is a mandatory (IWLZ_VERPLICHT) notification "
                 "type: it is always sent and takes no subscription.",
+            )
+        if organisatie not in self.toegelaten.get(type_id, frozenset()):
+            raise NietToegelaten(
+                f"Organisation {organisatie} may not subscribe to {type_id}: the bronhouder "
+                f"({notificatie_type.organisatie_id}) must admit the organisation first."
             )
 
         opgegeven_type = _text(data, "abonneeIDType")
@@ -348,7 +387,8 @@ class Abonnementen:
     def delete(self, claims: Mapping[str, Any] | None, abonnement_id: uuid.UUID) -> Abonnement:
         """End a subscription (soft delete); it must exist, be active and be the caller's.
 
-        Otherwise :class:`AbonnementNietGevonden`, the same for all three cases.
+        Otherwise :class:`AbonnementNietGevonden`, the same for all three cases. Its
+        notifications still waiting in the outbox are cancelled in the same transaction.
         """
         organisatie = organisatie_van(claims)
         now = self.clock.now()
@@ -364,6 +404,12 @@ class Abonnementen:
             )
             if done.rowcount != 1:
                 raise AbonnementNietGevonden(abonnement_id, actief=True)
+            outbox.cancel(
+                conn,
+                now=now,
+                reason="abonnement verwijderd",
+                ontvanger_kenmerk=str(abonnement_id),
+            )
             found = self._select(conn, table.c.abonnement_id == abonnement_id)
         return found[0]
 

@@ -62,7 +62,14 @@ def _inbox(database_url: str | None) -> Inbox:
         )
     except ConfigurationError:
         audit = None  # melding status changes are then not audit-logged
-    return Inbox(engine, SystemClock(), audit)
+    # The webhook rules of the server (iwlz.app): http and private addresses only in dev mode.
+    return Inbox(
+        engine,
+        SystemClock(),
+        audit,
+        webhook_https_only=not settings.dev,
+        webhook_allow_private=settings.dev,
+    )
 
 
 def _participant(text: str) -> Party:

@@ -1,7 +1,10 @@
 """HTTP surface of the netwerkpunt: one GraphQL endpoint and a small REST API per participant.
 
 Routes (``{idtype}`` is ``UZOVI``, ``AGB`` or ``KVK`` in upper case; the participant is the nID
-participant with client_id ``<idtype lower>:<id>`` and must be active, else 404)::
+participant with client_id ``<idtype lower>:<id>`` and must be active, else 404 - but only for a
+caller that passed authorization: the token is checked first, against an audience built from the
+path alone, so an anonymous caller gets 401 for every path and learns nothing about who
+exists)::
 
     POST        /netwerkpunt/{idtype}/{id}/graphql               zendNotificatie / zendMelding
     GET         /netwerkpunt/{idtype}/{id}/inbox?soort=&nieuw=&limit=&after=
@@ -13,7 +16,8 @@ The GraphQL endpoint sits behind ``guard`` (nID's PEP/PDP). The REST endpoints c
 ``authorize`` (bearer token → ``request.state.claims``; no claims means an open test setup) and
 then demand that the token's party is the participant itself with the scope
 ``iwlz/netwerkpunt/inbox:read`` — except the melding status, which only the melding's sender
-sees. Every REST request is audit-logged. REST errors are ``{"error": CODE, "message": text}``.
+sees. Every REST request that passes ``authorize`` is audit-logged (a refusal by ``authorize``
+is the PEP's to log). REST errors are ``{"error": CODE, "message": text}``.
 """
 
 from __future__ import annotations
@@ -109,6 +113,35 @@ def _client_id(party: Party) -> str:
     return f"{party[0].lower()}:{party[1]}"
 
 
+def _not_found(request: Request, message: str) -> Response:
+    accept = request.headers.get("accept", "")
+    media = JSON if JSON in accept and GRAPHQL_RESPONSE not in accept else GRAPHQL_RESPONSE
+    return json_response(error_body(message, "NOT_FOUND"), 404, media)
+
+
+class _PartyGuard:
+    """``guard`` first, then the path's participant: 404 only for an authorized caller."""
+
+    def __init__(self, guard: Guard, find: Callable[[Request], Awaitable[Party | str]]) -> None:
+        self.guard = guard
+        self.find = find
+
+    async def check_request(self, request: Request) -> Response | None:
+        denial = await self.guard.check_request(request)
+        if denial is not None:
+            return denial
+        party = await self.find(request)
+        if isinstance(party, str):
+            return _not_found(request, party)
+        request.state.netwerkpunt = party
+        return None
+
+    async def check_operation(
+        self, request: Request, operation: ParsedOperation
+    ) -> Response | None:
+        return await self.guard.check_operation(request, operation)
+
+
 def netwerkpunt_routes(
     *,
     inbox: Inbox,
@@ -135,19 +168,9 @@ def netwerkpunt_routes(
             "operation": operation,
         }
 
-    endpoint = NetwerkpuntEndpoint(
-        build_netwerkpunt_schema(),
-        context_factory=context,
-        guard=guard,
-        limits=limits,
-        allowed_operations=frozenset({OperationType.QUERY, OperationType.MUTATION}),
-        name="netwerkpunt",
-        fast_path=False,
-        compat=compat,
-    )
-
     async def path_party(request: Request) -> Party | str:
-        """The netwerkpunt named in the path, or why there is none."""
+        """The netwerkpunt named in the path, or why there is none. Call it only after the
+        caller is authorized: its answer tells who exists."""
         id_type = request.path_params["idtype"]
         ident = request.path_params["id"]
         if id_type not in NETWERKPUNT_ID_TYPES:
@@ -160,13 +183,18 @@ def netwerkpunt_routes(
             return f"no netwerkpunt {id_type}/{ident}: not an active participant."
         return (id_type, ident)
 
+    endpoint = NetwerkpuntEndpoint(
+        build_netwerkpunt_schema(),
+        context_factory=context,
+        guard=_PartyGuard(guard, path_party),
+        limits=limits,
+        allowed_operations=frozenset({OperationType.QUERY, OperationType.MUTATION}),
+        name="netwerkpunt",
+        fast_path=False,
+        compat=compat,
+    )
+
     async def graphql(request: Request) -> Response:
-        party = await path_party(request)
-        if isinstance(party, str):
-            accept = request.headers.get("accept", "")
-            media = JSON if JSON in accept and GRAPHQL_RESPONSE not in accept else GRAPHQL_RESPONSE
-            return json_response(error_body(party, "NOT_FOUND"), 404, media)
-        request.state.netwerkpunt = party
         return await endpoint.handle(request)
 
     async def record(
@@ -219,48 +247,45 @@ def netwerkpunt_routes(
     async def own_resource(
         request: Request, event_type: str, operation: str
     ) -> tuple[Party | None, Response | None]:
-        """The path's participant when the caller is that participant (or the setup is open)."""
+        """The path's participant when the caller is that participant (or the setup is open).
+
+        Order: the token (``authorize``; its refusals are the PEP's to audit), then whether the
+        caller is the participant of the path (no lookup needed), then the scope, and only then
+        whether the participant exists and is active.
+        """
+        denial = await authorize(request)
+        if denial is not None:
+            return None, denial
+        claims = getattr(request.state, "claims", None)
+        if claims is not None:  # None: open, tests and local tooling only
+            id_type, ident = request.path_params["idtype"], request.path_params["id"]
+            caller = str(claims.get("client_id") or "")
+            if caller != _client_id((id_type, ident)):
+                return None, await refuse(
+                    request,
+                    event_type,
+                    operation,
+                    403,
+                    "FORBIDDEN",
+                    f"this {event_type.rsplit('.', 1)[-1]} belongs to {id_type}/{ident}; "
+                    f"the token is of {caller or 'nobody'}.",
+                    "not_owner",
+                )
+            scopes = claims.get("scopes") or []
+            if SCOPE_INBOX_READ not in scopes:
+                return None, await refuse(
+                    request,
+                    event_type,
+                    operation,
+                    403,
+                    "FORBIDDEN",
+                    f"the token lacks the scope {SCOPE_INBOX_READ}.",
+                    "scope_missing",
+                )
         party = await path_party(request)
         if isinstance(party, str):
             return None, await refuse(
                 request, event_type, operation, 404, "NOT_FOUND", party, "unknown_netwerkpunt"
-            )
-        denial = await authorize(request)
-        if denial is not None:
-            await record(
-                request,
-                event_type,
-                operation,
-                allowed=False,
-                status=denial.status_code,
-                reason="unauthenticated",
-            )
-            return None, denial
-        claims = getattr(request.state, "claims", None)
-        if claims is None:  # open: tests and local tooling only
-            return party, None
-        caller = str(claims.get("client_id") or "")
-        if caller != _client_id(party):
-            return None, await refuse(
-                request,
-                event_type,
-                operation,
-                403,
-                "FORBIDDEN",
-                f"this {event_type.rsplit('.', 1)[-1]} belongs to {party[0]}/{party[1]}; "
-                f"the token is of {caller or 'nobody'}.",
-                "not_owner",
-            )
-        scopes = claims.get("scopes") or []
-        if SCOPE_INBOX_READ not in scopes:
-            return None, await refuse(
-                request,
-                event_type,
-                operation,
-                403,
-                "FORBIDDEN",
-                f"the token lacks the scope {SCOPE_INBOX_READ}.",
-                "scope_missing",
             )
         return party, None
 
@@ -402,22 +427,12 @@ def netwerkpunt_routes(
 
     async def melding_status(request: Request) -> Response:
         kind, op = "netwerkpunt.melding", "status"
-        party = await path_party(request)
-        if isinstance(party, str):
-            return await refuse(request, kind, op, 404, "NOT_FOUND", party, "unknown_netwerkpunt")
         denial = await authorize(request)
-        if denial is not None:
-            await record(
-                request,
-                kind,
-                op,
-                allowed=False,
-                status=denial.status_code,
-                reason="unauthenticated",
-            )
+        if denial is not None:  # the PEP audits its own refusals
             return denial
         raw_id = request.path_params["meldingID"]
-        not_found = f"no melding {raw_id} that you sent to {party[0]}/{party[1]}."
+        id_type, ident = request.path_params["idtype"], request.path_params["id"]
+        not_found = f"no melding {raw_id} that you sent to {id_type}/{ident}."
         try:
             melding_id = uuid.UUID(raw_id)
         except ValueError:
@@ -438,6 +453,9 @@ def netwerkpunt_routes(
                     "scope_missing",
                 )
         caller = None if claims is None else _caller_party(claims)
+        party = await path_party(request)
+        if isinstance(party, str):  # the same answer as for a melding that is not there
+            return await refuse(request, kind, op, 404, "NOT_FOUND", not_found, "not_sender")
 
         def lookup() -> InboxItem | None:
             try:

@@ -33,10 +33,13 @@ import builtins
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import re
 import secrets
+import socket
+import string
 import time
 import urllib.parse
 import uuid
@@ -55,6 +58,7 @@ from iwlz.graphql.errors import BadUserInput, Conflict, NotFound
 from iwlz.graphql.scalars import parse_datetime, serialize_datetime
 from iwlz.netwerkpunt.models import inbox_table, webhook_table
 from iwlz.nid.audit import AuditEvent, AuditLog
+from iwlz.notificaties import outbox
 from iwlz.notificaties.outbox import KIND_WEBHOOK, Delivery, enqueue
 
 __all__ = [
@@ -78,10 +82,13 @@ __all__ = [
     "Webhook",
     "canonical_json",
     "dedupe_key",
+    "normalise_kenmerk",
     "parse_record_path",
     "sign",
+    "validate_webhook_url",
     "verify_signature",
     "webhook_delivery",
+    "webhook_target_allowed",
 ]
 
 log = logging.getLogger("iwlz.netwerkpunt")
@@ -207,6 +214,15 @@ def _text(data: Mapping[str, Any], key: str, where: str) -> str:
     return value
 
 
+def normalise_kenmerk(value: str | None) -> str | None:
+    """``ontvangerKenmerk`` as stored: stripped of ASCII whitespace (``string.whitespace``), and
+    None when nothing is left. The netwerkpunt policy (``kind`` in netwerkpunt.rego) reads a
+    notification with a blank kenmerk as mandatory by the same rule; only ASCII, since rego-cpp
+    offers no way to match other whitespace reliably.
+    """
+    return (value or "").strip(string.whitespace) or None
+
+
 def _validate(soort: str, ontvanger: Party, data: Mapping[str, Any], max_subjects: int) -> _Message:
     where = "notificatieInput" if soort == NOTIFICATIE else "meldingInput"
     if not isinstance(data, Mapping):
@@ -242,7 +258,7 @@ def _validate(soort: str, ontvanger: Party, data: Mapping[str, Any], max_subject
     kenmerk = data.get("ontvangerKenmerk")
     if kenmerk is not None and not isinstance(kenmerk, str):
         raise InvalidMessage(f"{where}.ontvangerKenmerk must be a string.")
-    kenmerk = (kenmerk or "").strip() or None
+    kenmerk = normalise_kenmerk(kenmerk)
     if kenmerk is not None and len(kenmerk) > MAX_KENMERK:
         raise InvalidMessage(f"{where}.ontvangerKenmerk is longer than {MAX_KENMERK} characters.")
     if kenmerk is not None and soort == MELDING:
@@ -496,9 +512,80 @@ class Webhook:
         return {"url": self.url, "aangemaaktOp": serialize_datetime(self.created_at)}
 
 
-def validate_webhook_url(url: Any, *, https_only: bool = False) -> str:
+_PUBLIC_ONLY = "webhooks go to public internet addresses only (others only in dev mode)"
+
+
+def _address_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why ``address`` is no webhook target (``"a loopback"``, …), or None for a public one."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return "a loopback"
+    if address.is_link_local:
+        return "a link-local"
+    if address.is_multicast:
+        return "a multicast"
+    if address.is_reserved or address.is_unspecified:
+        return "a reserved"
+    if address.is_private:
+        return "a private"
+    if not address.is_global:  # shared (100.64.0.0/10), documentation, …
+        return "a non-public"
+    return None
+
+
+def webhook_target_allowed(url: str) -> str | None:
+    """Why a webhook may not be sent to ``url``, or None when it may.
+
+    Refused: a host that is ``localhost`` (or ``*.localhost``), a literal IP address that is
+    loopback, private, link-local, multicast, reserved or otherwise not public, a name that
+    resolves (``socket.getaddrinfo``) to any such address, and a name that does not resolve at
+    all (it cannot be checked). Checked when a webhook is set outside dev mode and again by the
+    delivery worker right before each send, since the name may resolve differently by then
+    (DNS rebinding). The URL's syntax is :func:`validate_webhook_url`'s business.
+    """
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        host = parts.hostname
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return f"url {url!r} is not a valid URL."
+    if not host:
+        return f"url {url!r} has no host."
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return f"url {url!r}: the host {host} is this machine; {_PUBLIC_ONLY}."
+    try:
+        literal = ipaddress.ip_address(name)
+    except ValueError:
+        literal = None
+    if literal is not None:
+        kind = _address_kind(literal)
+        return None if kind is None else f"url {url!r}: {host} is {kind} address; {_PUBLIC_ONLY}."
+    try:
+        found = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        return f"url {url!r}: the host {host} could not be resolved ({exc}); {_PUBLIC_ONLY}."
+    for *_, sockaddr in found:
+        try:
+            address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+        except ValueError:
+            return f"url {url!r}: the host {host} resolves to {sockaddr[0]!r}; {_PUBLIC_ONLY}."
+        kind = _address_kind(address)
+        if kind is not None:
+            return (
+                f"url {url!r}: the host {host} resolves to {address}, {kind} address; "
+                f"{_PUBLIC_ONLY}."
+            )
+    if not found:
+        return f"url {url!r}: the host {host} has no address; {_PUBLIC_ONLY}."
+    return None
+
+
+def validate_webhook_url(url: Any, *, https_only: bool = False, allow_private: bool = False) -> str:
     """An absolute ``http(s)://host/…`` URL without credentials (``https`` only when
-    ``https_only``); raises BadUserInput."""
+    ``https_only``; a public target only, see :func:`webhook_target_allowed`, unless
+    ``allow_private``); raises BadUserInput."""
     if not isinstance(url, str) or not url.strip():
         raise BadUserInput("url is required: the http(s) URL to POST received items to.")
     text: str = url.strip()
@@ -518,6 +605,10 @@ def validate_webhook_url(url: Any, *, https_only: bool = False) -> str:
         raise BadUserInput(
             f"url {text!r} must use https: items carry personal data (http only in dev mode)."
         )
+    if not allow_private:
+        reason = webhook_target_allowed(text)
+        if reason is not None:
+            raise BadUserInput(reason, field="url")
     return text
 
 
@@ -547,6 +638,10 @@ class Inbox:
 
     ``audit`` (optional) receives an event for every stored item and every melding status
     change (network.md §9.1: every change is audit-logged).
+
+    Webhooks: ``webhook_https_only`` refuses ``http://`` URLs; without ``webhook_allow_private``
+    a URL must point to a public address (:func:`webhook_target_allowed`). Both are off only in
+    dev mode.
     """
 
     def __init__(
@@ -557,6 +652,7 @@ class Inbox:
         *,
         max_subjects: int = MAX_SUBJECTS,
         webhook_https_only: bool = False,
+        webhook_allow_private: bool = False,
         webhook_cache_seconds: float = 5.0,
     ) -> None:
         self.engine = engine
@@ -564,6 +660,7 @@ class Inbox:
         self.audit = audit
         self.max_subjects = max_subjects
         self.webhook_https_only = webhook_https_only
+        self.webhook_allow_private = webhook_allow_private
         self.webhook_cache_seconds = webhook_cache_seconds
         self._hooks: tuple[float, dict[Party, Webhook]] | None = None
         insert = sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert
@@ -632,7 +729,7 @@ class Inbox:
                     raise RuntimeError("inbox conflict without a stored row; retry")
                 return _item(row, duplicate=True)
             item = _item(values)
-            hook = self._webhook(conn, ontvanger)
+            hook = self._webhook(conn, ontvanger, confirm=True)
             if hook is not None:
                 enqueue(conn, [webhook_delivery(item, hook)], now=now)
         self._audit(
@@ -873,10 +970,14 @@ class Inbox:
     ) -> tuple[Webhook, str | None]:
         """Set (replace) the participant's webhook; returns it and the generated secret.
 
-        Without ``secret`` a random one is generated and returned (only this once).
+        Without ``secret`` a random one is generated and returned (only this once). A new URL
+        or secret cancels the deliveries still queued for the old one (in the same
+        transaction): they were signed with the old secret for the old address.
         """
         participant = _party(participant)
-        target = validate_webhook_url(url, https_only=self.webhook_https_only)
+        target = validate_webhook_url(
+            url, https_only=self.webhook_https_only, allow_private=self.webhook_allow_private
+        )
         generated: str | None = None
         if secret is None:
             secret = generated = secrets.token_urlsafe(32)
@@ -887,13 +988,17 @@ class Inbox:
             )
         hook = Webhook(participant[0], participant[1], target, secret, self.clock.now())
         w = webhook_table
+        mine = (w.c.participant_id_type == participant[0], w.c.participant_id == participant[1])
         with self.engine.begin() as conn:
-            conn.execute(
-                w.delete().where(
-                    w.c.participant_id_type == participant[0],
-                    w.c.participant_id == participant[1],
+            old = conn.execute(w.delete().where(*mine).returning(w.c.url, w.c.secret)).first()
+            if old is not None and (old.url, old.secret) != (hook.url, hook.secret):
+                outbox.cancel(
+                    conn,
+                    now=hook.created_at,
+                    reason="webhook changed",
+                    kind=KIND_WEBHOOK,
+                    ontvanger=participant,
                 )
-            )
             conn.execute(
                 w.insert().values(
                     participant_id_type=hook.participant_id_type,
@@ -911,18 +1016,28 @@ class Inbox:
             return self._webhook(conn, _party(participant))
 
     def delete_webhook(self, participant: Party) -> bool:
-        """Remove the webhook; False when there was none."""
+        """Remove the webhook and cancel what is still queued for it; False when there was
+        none."""
         participant = _party(participant)
         w = webhook_table
         with self.engine.begin() as conn:
-            result = conn.execute(
-                w.delete().where(
-                    w.c.participant_id_type == participant[0],
-                    w.c.participant_id == participant[1],
+            gone = conn.execute(
+                w.delete()
+                .where(
+                    w.c.participant_id_type == participant[0], w.c.participant_id == participant[1]
                 )
-            )
+                .returning(w.c.participant_id)
+            ).first()
+            if gone is not None:
+                outbox.cancel(
+                    conn,
+                    now=self.clock.now(),
+                    reason="webhook deleted",
+                    kind=KIND_WEBHOOK,
+                    ontvanger=participant,
+                )
         self._hooks = None
-        return bool(result.rowcount)
+        return gone is not None
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -930,9 +1045,16 @@ class Inbox:
     def _select_one(conn: Connection, *cond: Any) -> Mapping[Any, Any] | None:
         return conn.execute(sa.select(inbox_table).where(*cond)).mappings().first()
 
-    def _webhook(self, conn: Connection, participant: Party) -> Webhook | None:
+    def _webhook(
+        self, conn: Connection, participant: Party, *, confirm: bool = False
+    ) -> Webhook | None:
         # Every received item asks; the table is small and rarely changes, so it is read
         # whole and kept for a few seconds (at once after a change through this object).
+        # ``confirm``: a hook found in the cache is read again in ``conn``'s transaction, so a
+        # URL or secret that another process replaced (set_webhook cancels what is queued for
+        # the old one) is not used for seconds after - only by a transaction that overlaps the
+        # change. A hook another process set in the last few seconds may still be missed: the
+        # item is then in the inbox but not forwarded.
         now = time.monotonic()
         cached = self._hooks
         if cached is None or now - cached[0] > self.webhook_cache_seconds:
@@ -948,7 +1070,29 @@ class Inbox:
                 for r in rows
             }
             cached = self._hooks = (now, hooks)
-        return cached[1].get(participant)
+            return hooks.get(participant)
+        hook = cached[1].get(participant)
+        if hook is None or not confirm:
+            return hook
+        w = webhook_table
+        row = (
+            conn.execute(
+                sa.select(w).where(
+                    w.c.participant_id_type == participant[0], w.c.participant_id == participant[1]
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return Webhook(
+            row["participant_id_type"],
+            row["participant_id"],
+            row["url"],
+            row["secret"],
+            row["created_at"],
+        )
 
     def _audit(
         self,

@@ -422,7 +422,7 @@ class AuditLog:
         # lock is what keeps transactions apart. PostgreSQL's row lock needs no help.
         self._lock = _engine_lock(engine) if self._sqlite else None
         self._shared_connection = isinstance(engine.pool, StaticPool)
-        self._group_lock = threading.Lock()
+        self._group_cond = threading.Condition()
         self._group_queue: list[_PendingAppend] = []
         self._group_writing = False
         self._later: list[AuditEvent] = []
@@ -470,33 +470,48 @@ class AuditLog:
         own record is committed; alone, it writes its record itself at once.
         """
         pending = _PendingAppend(event)
-        with self._group_lock:
+        with self._group_cond:
             self._group_queue.append(pending)
-            leader = not self._group_writing
-            if leader:
+            # Wait while another thread writes; when it is done, either our record was in
+            # its batch, or we write the next batch (ours and whoever queued meanwhile).
+            while self._group_writing and not pending.done.is_set():
+                self._group_cond.wait()
+            if not pending.done.is_set():
                 self._group_writing = True
-        if leader:
-            while True:
-                with self._group_lock:
-                    batch, self._group_queue = self._group_queue, []
-                    if not batch:
-                        self._group_writing = False
-                        break
-                try:
-                    seqs = self.append_many([p.event for p in batch])
-                except BaseException as exc:  # every waiter of this batch learns of it
-                    for p in batch:
-                        p.error = exc
-                        p.done.set()
-                    continue
-                for p, seq in zip(batch, seqs, strict=True):
-                    p.seq = seq
-                    p.done.set()
-        pending.done.wait()
+                batch, self._group_queue = self._group_queue, []
+            else:
+                batch = []
+        if batch:
+            try:
+                self._write_batch(batch)
+            finally:
+                with self._group_cond:
+                    self._group_writing = False
+                    self._group_cond.notify_all()
         if pending.error is not None:
             raise pending.error
         assert pending.seq is not None
         return pending.seq
+
+    def _write_batch(self, batch: Sequence[_PendingAppend]) -> None:
+        try:
+            seqs = self.append_many([p.event for p in batch])
+        except Exception as exc:
+            if len(batch) == 1:
+                batch[0].error = exc
+                batch[0].done.set()
+                return
+            # One bad record must not fail the others: write them one by one.
+            for p in batch:
+                try:
+                    p.seq = self.append_many([p.event])[0]
+                except Exception as single:
+                    p.error = single
+                p.done.set()
+            return
+        for p, seq in zip(batch, seqs, strict=True):
+            p.seq = seq
+            p.done.set()
 
     def append_later(self, event: AuditEvent) -> None:
         """Queue a record of something already committed elsewhere; a background writer
@@ -519,22 +534,33 @@ class AuditLog:
 
     def flush(self) -> None:
         """Append every queued :meth:`append_later` record now (including a batch the
-        background writer has taken but not written yet)."""
+        background writer has taken but not written yet). On failure the records go back
+        to the front of the queue and the error is raised."""
         with self._flush_lock:
             with self._later_lock:
                 batch, self._later = self._later, []
-            if batch:
+            if not batch:
+                return
+            try:
                 self.append_many(batch)
+            except Exception:
+                with self._later_lock:
+                    self._later[:0] = batch
+                raise
 
     def _later_loop(self) -> None:
+        backoff = 0.0
         while True:
             self._later_wake.wait()
             self._later_wake.clear()
-            time.sleep(0.05)  # let a burst gather into one transaction
+            time.sleep(max(0.05, backoff))  # let a burst gather into one transaction
             try:
                 self.flush()
-            except Exception:  # keep the writer alive; the records of this batch are lost
-                log.exception("deferred audit append failed")
+                backoff = 0.0
+            except Exception:  # kept queued; try again, slower each time (up to 30 s)
+                backoff = min(30.0, backoff * 2 or 0.5)
+                log.exception("deferred audit append failed; will retry")
+                self._later_wake.set()
 
     def append_many(self, events: Sequence[AuditEvent]) -> list[int]:
         """Append events in one transaction (one lock round trip); returns their ``seq``s."""

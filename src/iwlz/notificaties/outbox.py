@@ -31,7 +31,8 @@ KINDS = (KIND_NOTIFICATIE, KIND_MELDING, KIND_WEBHOOK)
 PENDING = "pending"
 DELIVERED = "delivered"
 DEAD = "dead"
-STATUSES = (PENDING, DELIVERED, DEAD)
+CANCELLED = "cancelled"
+STATUSES = (PENDING, DELIVERED, DEAD, CANCELLED)
 
 outbox_table = sa.Table(
     "notificatie_outbox",
@@ -49,6 +50,7 @@ outbox_table = sa.Table(
     sa.Column("ontvanger_id", sa.String(40), nullable=False),
     sa.Column("systeemrol", sa.String(40)),
     sa.Column("event_type", sa.String(80)),
+    sa.Column("ontvanger_kenmerk", sa.String(200)),
     sa.Column("payload", sa.JSON(), nullable=False),
     sa.Column("target_url", sa.String(500)),
     sa.Column("headers", sa.JSON()),
@@ -88,6 +90,7 @@ class Delivery:
     payload: Mapping[str, Any]
     systeemrol: str | None = None
     event_type: str | None = None
+    ontvanger_kenmerk: str | None = None
     target_url: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
 
@@ -121,6 +124,7 @@ def enqueue(
                 "ontvanger_id": d.ontvanger_id,
                 "systeemrol": d.systeemrol,
                 "event_type": d.event_type,
+                "ontvanger_kenmerk": d.ontvanger_kenmerk,
                 "payload": dict(d.payload),
                 "target_url": d.target_url,
                 "headers": dict(d.headers) or None,
@@ -148,6 +152,7 @@ class OutboxRow:
     ontvanger_id: str
     systeemrol: str | None
     event_type: str | None
+    ontvanger_kenmerk: str | None
     payload: Mapping[str, Any]
     target_url: str | None
     headers: Mapping[str, str] | None
@@ -165,6 +170,38 @@ class OutboxRow:
     def from_row(cls, row: Any) -> OutboxRow:
         m = row._mapping
         return cls(**{f: m[f] for f in cls.__dataclass_fields__})
+
+
+def cancel(
+    conn: Connection,
+    *,
+    now: dt.datetime,
+    reason: str,
+    kind: str | None = None,
+    ontvanger: tuple[str, str] | None = None,
+    ontvanger_kenmerk: str | None = None,
+) -> int:
+    """Stop deliveries that are still waiting (``pending``, or ``dead`` and so retryable)
+    because what they were for is gone: a deleted subscription, a changed webhook. Runs in
+    the caller's transaction; a row a worker is sending right now may still arrive once."""
+    t = outbox_table
+    cond: list[sa.ColumnElement[bool]] = [t.c.status.in_((PENDING, DEAD))]
+    if kind is not None:
+        cond.append(t.c.kind == kind)
+    if ontvanger is not None:
+        cond += [t.c.ontvanger_id_type == ontvanger[0], t.c.ontvanger_id == ontvanger[1]]
+    if ontvanger_kenmerk is not None:
+        cond.append(t.c.ontvanger_kenmerk == ontvanger_kenmerk)
+    if len(cond) == 1:
+        raise ValueError("cancel needs a kind, a receiver or an ontvangerKenmerk")
+    result = conn.execute(
+        t.update()
+        .where(*cond)
+        .values(
+            status=CANCELLED, last_error=reason, lease_owner=None, lease_until=None, dead_at=now
+        )
+    )
+    return int(result.rowcount or 0)
 
 
 def list_deliveries(

@@ -81,6 +81,7 @@ def notificatie(
         ontvanger_id=ontvanger[1],
         systeemrol=systeemrol,
         event_type=event_type,
+        ontvanger_kenmerk=ontvanger_kenmerk,
         payload=bericht_input(
             instant=instant,
             afzender=afzender,

@@ -86,11 +86,17 @@ def http_transport(
         reload_seconds=settings.adresboek_reload_seconds,
         clock=clock,
     )
+    webhook_guard = None
+    if not settings.dev:
+        from iwlz.netwerkpunt.service import webhook_target_allowed
+
+        webhook_guard = webhook_target_allowed
     return HttpTransport(
         resolver,
         directory_keys(Path(settings.nid_keys_dir)),
         organisatie_id=organisatie_id,
         timeout=settings.notify_timeout_seconds,
+        webhook_guard=webhook_guard,
     )
 
 
@@ -114,6 +120,7 @@ def build_worker(
         batch_size=settings.notify_batch_size,
         lease_seconds=settings.notify_lease_seconds,
         metrics=metrics,
+        send_budget=2 * settings.notify_timeout_seconds + 5,
     )
 
 

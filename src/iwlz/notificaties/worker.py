@@ -115,6 +115,7 @@ class RetryPolicy:
     ) -> None:
         self.schedule = tuple(schedule)
         self.jitter = jitter
+        self.max_retry_after = max(max(self.schedule), 3600.0)
         self.rng = rng or random.Random()
 
     @property
@@ -128,7 +129,8 @@ class RetryPolicy:
         base = self.schedule[attempts_done]
         delay = base * (1 + self.rng.uniform(-self.jitter, self.jitter)) if base else 0.0
         if retry_after is not None:
-            delay = max(delay, retry_after)
+            # A receiver may ask for more time, but not to park a row for years.
+            delay = max(delay, min(retry_after, self.max_retry_after))
         return delay
 
 
@@ -138,12 +140,12 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
         return None
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        return min(float(value), 1e9)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return min(max(0.0, when.timestamp() - now), 1e9)
+    except (TypeError, ValueError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - now)
 
 
 def canonical_json(payload: Mapping[str, Any]) -> bytes:
@@ -172,6 +174,7 @@ class DeliveryWorker:
         lease_seconds: float = 60.0,
         metrics: WorkerMetrics | None = None,
         record_every: int = 10,
+        send_budget: float = 75.0,
     ) -> None:
         self.engine = engine
         self.transport = transport
@@ -182,6 +185,15 @@ class DeliveryWorker:
         self.lease_seconds = lease_seconds
         self.metrics = metrics
         self.record_every = max(1, record_every)
+        # The longest one send can take (token request plus POST, each up to the timeout);
+        # leases are renewed while at least this much of them is left.
+        self.send_budget = send_budget
+        if lease_seconds < 2 * send_budget:
+            log.warning(
+                "IWLZ_NOTIFY_LEASE_SECONDS is less than twice the longest send: leases are "
+                "renewed before every send (raise the lease or lower IWLZ_NOTIFY_TIMEOUT_SECONDS)",
+                extra={"lease_seconds": lease_seconds, "send_budget": send_budget},
+            )
 
     # -- claiming -------------------------------------------------------------------------
 
@@ -281,15 +293,26 @@ class DeliveryWorker:
                     values.update(next_attempt_at=now + _seconds(delay))
             statuses.append(status)
             updates.append((row, attempt, status, values))
+        written: set[int] = set()
         with self.engine.begin() as conn:
             for row, _attempt, _status, values in updates:
-                conn.execute(
+                hit = conn.execute(
                     t.update()
                     .where(t.c.id == row.id, t.c.lease_owner == self.worker_id)
                     .values(values)
-                )
+                    .returning(t.c.id)
+                ).first()
+                if hit is not None:
+                    written.add(row.id)
         for row, attempt, status, values in updates:
-            self._report(row, attempt, status, values["attempts"], now)
+            if row.id in written:
+                self._report(row, attempt, status, values["attempts"], now)
+            else:
+                # Another worker holds the row now (our lease ran out): its outcome counts.
+                log.warning(
+                    "delivery outcome not recorded: lease lost",
+                    extra={"delivery_id": str(row.delivery_id), "outcome": status},
+                )
         return statuses
 
     def _report(
@@ -327,18 +350,21 @@ class DeliveryWorker:
         rows = self.claim()
         done = 0
         lease_checked = time.monotonic()
+        owned = {r.id for r in rows}
         unrecorded: list[tuple[OutboxRow, Attempt]] = []
         for i, row in enumerate(rows):
             if stop is not None and stop.is_set():
-                self.release(rows[i:])
+                self.release([r for r in rows[i:] if r.id in owned])
                 break
-            # A slow batch must not outlive its lease, or another worker would send the
-            # remaining rows too; renew when half the lease is gone and drop lost rows.
-            if time.monotonic() - lease_checked > self.lease_seconds / 2:
-                kept = self._renew(rows[i:])
+            # No send may outlive the lease, or another worker would send the row too: renew
+            # (the rows still to send and those sent but not yet recorded) while a whole
+            # send still fits, and skip every row the renewal found taken.
+            if time.monotonic() - lease_checked > self.lease_seconds - self.send_budget:
+                pending = [r for r in rows[i:] if r.id in owned] + [r for r, _ in unrecorded]
+                owned = self._renew(pending)
                 lease_checked = time.monotonic()
-                if row.id not in kept:
-                    continue
+            if row.id not in owned:
+                continue
             trace = new_trace_id()
             token = trace_id_var.set(trace)
             span = span_id_var.set(new_span_id())
@@ -423,11 +449,16 @@ class HttpTransport:
         organisatie_id: Callable[[str, str], str],
         timeout: float = 35.0,
         http: httpx.Client | None = None,
+        webhook_guard: Callable[[str], str | None] | None = None,
     ) -> None:
         self.resolver = resolver
         self.keys = keys
         self.organisatie_id = organisatie_id
+        self.timeout = timeout
         self.http = http or httpx.Client(timeout=timeout)
+        # Checked again at send time: a name that resolved to a public address when the
+        # webhook was set may point inside the network now (DNS rebinding).
+        self.webhook_guard = webhook_guard
         self._clients: dict[tuple[str, str], NidClient] = {}
         self._lock = threading.Lock()
 
@@ -453,11 +484,18 @@ class HttpTransport:
             # network.md §8.4: not in the address book -> don't send, alert; retried in case
             # the operator adds the entry.
             return Attempt("retry", error=f"address book: {exc}")
-        scope = (
-            melding_scope(row.ontvanger_id_type)
-            if row.kind == KIND_MELDING
-            else notificatie_scope(row.ontvanger_id_type)
-        )
+        try:
+            scope = (
+                melding_scope(row.ontvanger_id_type)
+                if row.kind == KIND_MELDING
+                else notificatie_scope(row.ontvanger_id_type)
+            )
+        except KeyError:
+            return Attempt(
+                "dead",
+                error=f"no {row.kind} scope exists for receivers of type "
+                f"{row.ontvanger_id_type} (network.md §3.3)",
+            )
         trace = trace_id_var.get() or new_trace_id()
         try:
             nid = self._nid(row.afzender, endpoint.token_uri)
@@ -476,34 +514,70 @@ class HttpTransport:
             }
             field, id_field = "zendNotificatie", "notificatieID"
         try:
-            response = self.http.post(
+            response = self._post(
                 endpoint.pep_uri,
-                json=body,
+                content=canonical_json(body),
                 headers={
                     "Authorization": f"Bearer {token}",
+                    "Content-Type": "application/json",
                     "Accept": "application/graphql-response+json, application/json",
                     TRACE_HEADER: trace,
                     SPAN_HEADER: new_span_id(),
                 },
             )
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, _TooSlow, _TooLarge) as exc:
             return Attempt("retry", error=f"{type(exc).__name__}: {exc}"[:2000])
         if response.status_code == 401:
             # The token may have been revoked or signed with a rotated key: fetch a new one.
             nid.forget(scope, endpoint.resource_uri)
         return _graphql_outcome(response, field, id_field)
 
+    def _post(self, url: str, *, content: bytes, headers: Mapping[str, str]) -> httpx.Response:
+        """POST with a deadline for the whole exchange and a cap on the answer's size: a
+        receiver that trickles its answer must not hold a worker (httpx's timeouts are per
+        read)."""
+        deadline = time.monotonic() + self.timeout
+        with self.http.stream("POST", url, content=content, headers=headers) as response:
+            body = bytearray()
+            for chunk in response.iter_raw():
+                body += chunk
+                if len(body) > MAX_RESPONSE_BYTES:
+                    raise _TooLarge(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
+                if time.monotonic() > deadline:
+                    raise _TooSlow(f"answer took longer than {self.timeout} s")
+            return httpx.Response(
+                response.status_code, headers=response.headers, content=bytes(body)
+            )
+
     def _webhook(self, row: OutboxRow) -> Attempt:
+        url = row.target_url or ""
+        if self.webhook_guard is not None:
+            refused = self.webhook_guard(url)
+            if refused:
+                # A name that does not resolve now may resolve later; a forbidden address won't.
+                unresolved = "could not be resolved" in refused or "has no address" in refused
+                return Attempt(
+                    "retry" if unresolved else "dead", error=f"webhook target refused: {refused}"
+                )
         headers = {"Content-Type": "application/json", **(row.headers or {})}
         try:
-            response = self.http.post(
-                row.target_url or "", content=canonical_json(row.payload), headers=headers
-            )
-        except httpx.HTTPError as exc:
+            response = self._post(url, content=canonical_json(row.payload), headers=headers)
+        except (httpx.HTTPError, _TooSlow, _TooLarge) as exc:
             return Attempt("retry", error=f"{type(exc).__name__}: {exc}"[:2000])
         if 200 <= response.status_code < 300:
             return Attempt("delivered", status=response.status_code)
         return _http_failure(response)
+
+
+MAX_RESPONSE_BYTES = 1_048_576
+
+
+class _TooSlow(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    pass
 
 
 def _http_failure(response: httpx.Response) -> Attempt:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from iwlz.netwerkpunt.service import normalise_kenmerk
 from iwlz.nid import pdp as pdp_module
 from iwlz.nid.demo import demo_participants
 from iwlz.nid.pdp import Decision, InMemoryPip, PolicyDecisionPoint, pdp_input_for_query
@@ -199,7 +200,7 @@ def test_zorgkantoor_notifies_of_bemiddelingen(
     assert decision.allowed and decision.use_case == "NOTIFICATIE"
 
 
-@pytest.mark.parametrize("kenmerk", [None, ""])
+@pytest.mark.parametrize("kenmerk", [None, "", " ", "  \t\n", "\r\n", "\x0b\x0c "])
 def test_empty_or_null_kenmerk_is_a_mandatory_notification(
     pdp: PolicyDecisionPoint, kenmerk: str | None
 ) -> None:
@@ -252,6 +253,55 @@ def test_ciz_sends_the_voluntary_type_with_an_abonnement(
         kenmerk="0f6a3e53-3f0e-4d5c-9a39-2a1b5a0c7e11",
     )
     assert decision == Decision(True, 200, None, None, "NOTIFICATIE-VRIJWILLIG", (), ())
+
+
+KENMERK_SAMPLES = [
+    *(chr(c) for c in range(0x110000) if chr(c).isspace()),  # every whitespace Python knows
+    " \t\n\r\x0b\x0c",
+    "\x1c",  # stripped by str.strip(), not ASCII whitespace: kept, by both
+    "\u00a0 \u3000",
+    "\x00",
+    "\x08",
+    '"',
+    '""',  # rego-cpp's trim_space would read this as empty
+    '" "',
+    "\\",
+    "\\t",  # backslash, t: text, not a tab
+    "\\u000b",  # the text; rego-cpp's trim_space fails on it
+    "\\n \\r",
+    "u000b",
+    " ab-1 ",
+    "0f6a3e53-3f0e-4d5c-9a39-2a1b5a0c7e11",
+]
+
+
+@pytest.mark.parametrize("kenmerk", KENMERK_SAMPLES, ids=repr)
+def test_blank_kenmerk_is_read_as_the_netwerkpunt_reads_it(
+    pdp: PolicyDecisionPoint, kenmerk: str
+) -> None:
+    """The policy's `kind` and the service (normalise_kenmerk) agree on what is blank: a
+    notification of the voluntary type passes exactly when the service stores a kenmerk."""
+    decision = notificatie(
+        pdp,
+        ciz(scopes=[N_ZK]),
+        afzender=("KVK", CIZ_KVK),
+        ontvanger=("UZOVI", "5501"),
+        event_type=VOLUNTARY,
+        kenmerk=kenmerk,
+    )
+    if normalise_kenmerk(kenmerk) is None:
+        assert decision.reasons == ("event_type_unknown:verplicht",), decision
+    else:
+        assert decision.allowed and decision.use_case == "NOTIFICATIE-VRIJWILLIG", decision
+    mandatory = notificatie(
+        pdp,
+        ciz(scopes=[N_ZK]),
+        afzender=("KVK", CIZ_KVK),
+        ontvanger=("UZOVI", "5501"),
+        event_type=CIZ_TYPES[0],
+        kenmerk=kenmerk,
+    )
+    assert mandatory.allowed == (normalise_kenmerk(kenmerk) is None), mandatory
 
 
 def test_inline_input_with_every_output_field_and_a_fragment(pdp: PolicyDecisionPoint) -> None:
@@ -382,6 +432,8 @@ def test_rule_7_is_reported_before_rule_6(pdp: PolicyDecisionPoint) -> None:
         ("IWLZFOUTMELDING", None, "event_type_unknown:verplicht"),
         # a voluntary type needs its abonnement, a mandatory type has none
         (VOLUNTARY, None, "event_type_unknown:verplicht"),
+        (VOLUNTARY, "   ", "event_type_unknown:verplicht"),  # blank is no abonnement
+        (VOLUNTARY, "\t\n", "event_type_unknown:verplicht"),
         (AGB_TYPES[0], "abonnement-1", "event_type_unknown:vrijwillig"),
     ],
 )

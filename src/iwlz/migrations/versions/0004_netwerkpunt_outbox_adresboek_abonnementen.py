@@ -1,8 +1,8 @@
-"""netwerkpunt, outbox, address book, subscriptions
+"""netwerkpunt, outbox, adresboek, abonnementen
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-27 21:54:24.270920
+Create Date: 2026-11-27 22:32:20.499714
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ def upgrade() -> None:
         sa.Column("ontvanger_id", sa.String(length=40), nullable=False),
         sa.Column("systeemrol", sa.String(length=40), nullable=True),
         sa.Column("event_type", sa.String(length=80), nullable=True),
+        sa.Column("ontvanger_kenmerk", sa.String(length=200), nullable=True),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("target_url", sa.String(length=500), nullable=True),
         sa.Column("headers", sa.JSON(), nullable=True),

@@ -21,11 +21,17 @@ import data.iwlz.common.netwerkpunt as np
 import rego.v1
 
 # network.md §5.2 / §7.2: a voluntary notification carries the abonnementID in ontvangerKenmerk;
-# a mandatory one leaves it empty or null.
+# a mandatory one leaves it null, empty or blank. Blank as the netwerkpunt service reads it
+# (netwerkpunt.service.normalise_kenmerk): nothing but ASCII whitespace. Not `trim_space`:
+# rego-cpp's unescapes first, so it reads `""` (two quote characters) as empty and fails on the
+# text `\u000b`. Strings reach the policy JSON-escaped (pdp.rego_safe), so the pattern takes a
+# space and the escapes of tab, LF, CR, FF and VT (`\t` `\n` `\r` `\f` `\u000b`; `\[u]`
+# because rego-cpp reads `\u` in a pattern as an escape of its own). Checked against the service
+# in tests/nid/policies/test_netwerkpunt_policy.py.
 kind := "vrijwillig" if {
 	kenmerk := input.arguments.notificatieInput.ontvangerKenmerk
 	is_string(kenmerk)
-	kenmerk != ""
+	not regex.match(`^(?: |\\[tnrf]|\\[u]000[bB])*$`, kenmerk)
 } else := "verplicht"
 
 # network.md §5.5, rules 1-10 (rule 2 implies rule 1, rule 4 rule 3, rule 10 rule 8).

@@ -106,6 +106,7 @@ _afzender_id_ok(x) if x.afzenderID == _claims[np.identity_claim[_claims.instanti
 
 _n := input.arguments.notificatieInput
 
+# The allow rules' `kind` (a blank ontvangerKenmerk is a mandatory notification), not a copy.
 _kind := netwerkpunt.kind
 
 _use_case_n := "NOTIFICATIE-VRIJWILLIG" if _kind == "vrijwillig" else := "NOTIFICATIE"
