@@ -269,12 +269,18 @@ class DeliveryWorker:
         updates: list[tuple[OutboxRow, Attempt, str, dict[str, Any]]] = []
         for row, attempt in outcomes:
             attempts = row.attempts + 1
+            # Every column every time: one statement shape, compiled once (see _RECORD).
             values: dict[str, Any] = {
+                "_id": row.id,
+                "_owner": self.worker_id,
+                "status": PENDING,
                 "attempts": attempts,
                 "last_status": attempt.status,
                 "last_error": attempt.error,
-                "lease_owner": None,
-                "lease_until": None,
+                "next_attempt_at": row.next_attempt_at,
+                "delivered_at": None,
+                "dead_at": None,
+                "response_id": row.response_id,
             }
             status = PENDING
             if attempt.outcome == "delivered":
@@ -296,13 +302,7 @@ class DeliveryWorker:
         written: set[int] = set()
         with self.engine.begin() as conn:
             for row, _attempt, _status, values in updates:
-                hit = conn.execute(
-                    t.update()
-                    .where(t.c.id == row.id, t.c.lease_owner == self.worker_id)
-                    .values(values)
-                    .returning(t.c.id)
-                ).first()
-                if hit is not None:
+                if conn.execute(_RECORD, values).first() is not None:
                     written.add(row.id)
         for row, attempt, status, values in updates:
             if row.id in written:
@@ -399,6 +399,35 @@ class DeliveryWorker:
             if done == 0:
                 stop.wait(poll_seconds)
         log.info("delivery worker stopped", extra={"worker": self.worker_id})
+
+
+_RECORD = (
+    outbox_table.update()
+    .where(
+        outbox_table.c.id == sa.bindparam("_id"),
+        outbox_table.c.lease_owner == sa.bindparam("_owner"),
+    )
+    .values(
+        {
+            **{
+                c: sa.bindparam(c)
+                for c in (
+                    "status",
+                    "attempts",
+                    "last_status",
+                    "last_error",
+                    "next_attempt_at",
+                    "delivered_at",
+                    "dead_at",
+                    "response_id",
+                )
+            },
+            "lease_owner": None,
+            "lease_until": None,
+        }
+    )
+    .returning(outbox_table.c.id)
+)
 
 
 def _seconds(value: float) -> dt.timedelta:
