@@ -263,7 +263,6 @@ class DeliveryWorker:
 
     def record_many(self, outcomes: Sequence[tuple[OutboxRow, Attempt]]) -> list[str]:
         """Store several outcomes in one transaction (only rows this worker still leases)."""
-        t = outbox_table
         now = self.clock.now()
         statuses: list[str] = []
         updates: list[tuple[OutboxRow, Attempt, str, dict[str, Any]]] = []
