@@ -190,11 +190,14 @@ def throughput(kind: str, n: int, workers: int) -> dict[str, float]:
 
 
 def low_load_latency(kind: str, n: int, interval: float) -> dict[str, float]:
-    from iwlz.app import indicatieregister_hooks
+    """The CIZ registers through the beheer API (over HTTP, with its own nID token) one
+    indication every ``interval`` seconds; the server's in-process worker delivers."""
+    import json
+
     from iwlz.core.clock import SystemClock
-    from iwlz.core.db import create_engine
     from iwlz.demo.synthetic import generate
-    from iwlz.registers.indicatie.service import Indicatieregister
+    from iwlz.nid.client import NidClient
+    from iwlz.nid.demo import participant_key
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -202,14 +205,33 @@ def low_load_latency(kind: str, n: int, interval: float) -> dict[str, float]:
         try:
             env = network(root, url, IWLZ_NOTIFY_WORKERS="1")
             server = start(["serve"], env, root / "server.log")
-            wait_healthy(env["IWLZ_PUBLIC_URL"], server, root / "server.log")
-            engine = create_engine(url)
-            clock = SystemClock()
-            ir = Indicatieregister(engine, clock=clock, event_hooks=indicatieregister_hooks())
-            for client in generate(n, seed=12, today=clock.today()):
+            base = env["IWLZ_PUBLIC_URL"]
+            wait_healthy(base, server, root / "server.log")
+            client_id, key = participant_key(root / "keys", "KVK:62253778")
+            nid = NidClient(client_id, key, f"{base}/oauth/token")
+            beheer = f"{base}/indicatieregister/beheer/graphql"
+            token = nid.token("registers/wlzindicatieregister/indicaties/indicatie:create", beheer)
+            mutation = (
+                "mutation($i: WlzIndicatieInput!) { registreerWlzIndicatie(indicatie: $i) "
+                "{ geslaagd fouten { melding } } }"
+            )
+            http = httpx.Client(timeout=30)
+            for client in generate(n, seed=12, today=SystemClock().today()):
                 started = time.perf_counter()
-                assert ir.registreer(client.indicatie).geslaagd
+                body = json.dumps(
+                    {"query": mutation, "variables": {"i": client.indicatie}}, default=str
+                )
+                r = http.post(
+                    beheer,
+                    content=body,
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "Content-Type": "application/json",
+                    },
+                )
+                assert r.json()["data"]["registreerWlzIndicatie"]["geslaagd"], r.text
                 time.sleep(max(0.0, interval - (time.perf_counter() - started)))
+            engine = sa.create_engine(url)
             deadline = time.monotonic() + 30
             while delivered(engine) < queued(engine) and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -250,7 +272,8 @@ def main() -> None:
             )
         lat = low_load_latency(kind, args.latency_n, 0.1)
         print(
-            f"{kind:10} low load (10 registrations/s, in-process worker): commit-to-inbox "
+            f"{kind:10} low load (10 registrations/s through the beheer API, in-process worker): "
+            f"commit-to-inbox "
             f"p50 {lat['p50'] * 1000:.0f} ms, p99 {lat['p99'] * 1000:.0f} ms, "
             f"max {lat['max'] * 1000:.0f} ms over {lat['n']:.0f}",
             flush=True,

@@ -12,6 +12,7 @@ good). An operator moves ``dead`` rows back to ``pending`` with ``iwlz notificat
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -137,7 +138,18 @@ def enqueue(
         )
     if rows:
         conn.execute(outbox_table.insert(), rows)
+        # Workers in this process start at once after the commit instead of at their next
+        # poll (workers elsewhere still poll).
+        sa.event.listen(conn, "commit", _wake, once=True)
     return [r["delivery_id"] for r in rows]
+
+
+WAKE = threading.Event()
+"""Set when this process commits new deliveries; in-process workers wait on it."""
+
+
+def _wake(_conn: Connection) -> None:
+    WAKE.set()
 
 
 @dataclass(frozen=True)

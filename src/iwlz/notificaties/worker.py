@@ -54,6 +54,7 @@ from iwlz.notificaties.outbox import (
     KIND_MELDING,
     KIND_WEBHOOK,
     PENDING,
+    WAKE,
     OutboxRow,
     outbox_table,
 )
@@ -396,7 +397,9 @@ class DeliveryWorker:
                 done = 0
                 stop.wait(min(5.0, poll_seconds * 10))
             if done == 0:
-                stop.wait(poll_seconds)
+                # Poll, or start at once when this process commits new deliveries.
+                if WAKE.wait(poll_seconds):
+                    WAKE.clear()
         log.info("delivery worker stopped", extra={"worker": self.worker_id})
 
 
