@@ -396,10 +396,9 @@ class DeliveryWorker:
                 log.exception("delivery worker loop failed")
                 done = 0
                 stop.wait(min(5.0, poll_seconds * 10))
-            if done == 0:
-                # Poll, or start at once when this process commits new deliveries.
-                if WAKE.wait(poll_seconds):
-                    WAKE.clear()
+            # Idle: poll, or start at once when this process commits new deliveries.
+            if done == 0 and WAKE.wait(poll_seconds):
+                WAKE.clear()
         log.info("delivery worker stopped", extra={"worker": self.worker_id})
 
 
