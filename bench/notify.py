@@ -189,9 +189,12 @@ def throughput(kind: str, n: int, workers: int) -> dict[str, float]:
             drop_database(name)
 
 
-def low_load_latency(kind: str, n: int, interval: float) -> dict[str, float]:
+def low_load_latency(
+    kind: str, n: int, interval: float, *, in_process: bool = True
+) -> dict[str, float]:
     """The CIZ registers through the beheer API (over HTTP, with its own nID token) one
-    indication every ``interval`` seconds; the server's in-process worker delivers."""
+    indication every ``interval`` seconds; the server's in-process worker delivers, or (not
+    ``in_process``) one ``iwlz worker`` process."""
     import json
 
     from iwlz.core.clock import SystemClock
@@ -203,10 +206,13 @@ def low_load_latency(kind: str, n: int, interval: float) -> dict[str, float]:
         root = Path(tmp)
         url, name = fresh_database(kind, root)
         try:
-            env = network(root, url, IWLZ_NOTIFY_WORKERS="1")
+            env = network(root, url, IWLZ_NOTIFY_WORKERS="1" if in_process else "0")
             server = start(["serve"], env, root / "server.log")
             base = env["IWLZ_PUBLIC_URL"]
             wait_healthy(base, server, root / "server.log")
+            worker = None if in_process else start(["worker"], env, root / "worker.log")
+            if worker is not None:
+                time.sleep(2)  # its start-up is not what is measured
             client_id, key = participant_key(root / "keys", "KVK:62253778")
             nid = NidClient(client_id, key, f"{base}/oauth/token")
             beheer = f"{base}/indicatieregister/beheer/graphql"
@@ -235,6 +241,8 @@ def low_load_latency(kind: str, n: int, interval: float) -> dict[str, float]:
             deadline = time.monotonic() + 30
             while delivered(engine) < queued(engine) and time.monotonic() < deadline:
                 time.sleep(0.05)
+            if worker is not None:
+                stop(worker)
             stop(server)
             lat = latencies(engine)
             engine.dispose()
@@ -270,14 +278,15 @@ def main() -> None:
                 f"p99 {r['p99']:.2f} s",
                 flush=True,
             )
-        lat = low_load_latency(kind, args.latency_n, 0.1)
-        print(
-            f"{kind:10} low load (10 registrations/s through the beheer API, in-process worker): "
-            f"commit-to-inbox "
-            f"p50 {lat['p50'] * 1000:.0f} ms, p99 {lat['p99'] * 1000:.0f} ms, "
-            f"max {lat['max'] * 1000:.0f} ms over {lat['n']:.0f}",
-            flush=True,
-        )
+        for in_process in (True, False):
+            lat = low_load_latency(kind, args.latency_n, 0.1, in_process=in_process)
+            where = "in-process worker" if in_process else "separate `iwlz worker`"
+            print(
+                f"{kind:10} low load (10 registrations/s through the beheer API, {where}): "
+                f"commit-to-inbox p50 {lat['p50'] * 1000:.0f} ms, p99 {lat['p99'] * 1000:.0f} ms, "
+                f"max {lat['max'] * 1000:.0f} ms over {lat['n']:.0f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

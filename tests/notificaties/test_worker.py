@@ -338,3 +338,28 @@ def test_cancel_stops_waiting_deliveries_only(engine: Engine) -> None:
         rows[gone].status == outbox.CANCELLED and rows[gone].last_error == "abonnement verwijderd"
     )
     assert outbox.retry(engine, now=T0, all_dead=True) == 0  # cancelled is not dead
+
+
+def test_an_idle_worker_starts_at_once_when_deliveries_are_committed(engine: Engine) -> None:
+    """SQLite: the in-process wake-up; PostgreSQL: LISTEN/NOTIFY (which also reaches workers in
+    other processes). The poll interval is 30 s, so only the wake-up explains a quick start."""
+    import time
+
+    transport = ScriptedTransport()
+    worker = DeliveryWorker(engine, transport)
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,), kwargs={"poll_seconds": 30})
+    thread.start()
+    try:
+        time.sleep(0.5)  # the worker has found nothing and waits
+        started = time.monotonic()
+        (first,) = _queue(engine, [_delivery("5505")])
+        while not transport.sent and time.monotonic() - started < 10:
+            time.sleep(0.01)
+        assert transport.sent == [first]
+        assert time.monotonic() - started < 5
+    finally:
+        stop.set()
+        _queue(engine, [_delivery("5506")])  # wakes it once more, so that it sees `stop`
+        thread.join(35)
+    assert not thread.is_alive()

@@ -138,11 +138,15 @@ def enqueue(
         )
     if rows:
         conn.execute(outbox_table.insert(), rows)
-        # Workers in this process start at once after the commit instead of at their next
-        # poll (workers elsewhere still poll).
+        # Workers start at once after the commit instead of at their next poll: in this
+        # process through WAKE, on PostgreSQL in every process (NOTIFY is sent at commit).
         sa.event.listen(conn, "commit", _wake, once=True)
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text(f"NOTIFY {NOTIFY_CHANNEL}"))
     return [r["delivery_id"] for r in rows]
 
+
+NOTIFY_CHANNEL = "iwlz_outbox"
 
 WAKE = threading.Event()
 """Set when this process commits new deliveries; in-process workers wait on it."""

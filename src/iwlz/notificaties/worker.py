@@ -24,6 +24,7 @@ notifications behind one that keeps failing would delay them all.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import json
@@ -53,6 +54,7 @@ from iwlz.notificaties.outbox import (
     DELIVERED,
     KIND_MELDING,
     KIND_WEBHOOK,
+    NOTIFY_CHANNEL,
     PENDING,
     WAKE,
     OutboxRow,
@@ -389,17 +391,81 @@ class DeliveryWorker:
     def run(self, stop: threading.Event, *, poll_seconds: float = 0.2) -> None:
         """Work until ``stop`` is set; sleeps ``poll_seconds`` when nothing is due."""
         log.info("delivery worker started", extra={"worker": self.worker_id})
-        while not stop.is_set():
-            try:
-                done = self.run_once(stop)
-            except Exception:  # database hiccup: log, back off, keep going
-                log.exception("delivery worker loop failed")
-                done = 0
-                stop.wait(min(5.0, poll_seconds * 10))
-            # Idle: poll, or start at once when this process commits new deliveries.
-            if done == 0 and WAKE.wait(poll_seconds):
-                WAKE.clear()
+        listener = _Listener.open(self.engine)
+        try:
+            while not stop.is_set():
+                try:
+                    done = self.run_once(stop)
+                except Exception:  # database hiccup: log, back off, keep going
+                    log.exception("delivery worker loop failed")
+                    done = 0
+                    stop.wait(min(5.0, poll_seconds * 10))
+                if done:
+                    continue
+                # Idle: poll, or start at once when new deliveries are committed - by this
+                # process (WAKE), or by any process on PostgreSQL (LISTEN/NOTIFY).
+                if listener is not None:
+                    listener.wait(poll_seconds)
+                elif WAKE.wait(poll_seconds):
+                    WAKE.clear()
+        finally:
+            if listener is not None:
+                listener.close()
         log.info("delivery worker stopped", extra={"worker": self.worker_id})
+
+
+class _Listener:
+    """A PostgreSQL connection of its own that LISTENs on the outbox channel (autocommit);
+    reopened on the next wait when it breaks."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.raw: Any = None
+        self.driver: Any = None
+
+    @classmethod
+    def open(cls, engine: Engine) -> _Listener | None:
+        if engine.dialect.name != "postgresql":
+            return None
+        listener = cls(engine)
+        listener._connect()
+        return listener
+
+    def _connect(self) -> None:
+        try:
+            raw = self.engine.raw_connection()
+            driver: Any = raw.driver_connection
+            driver.autocommit = True
+            driver.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        except Exception:  # no LISTEN now: this round polls, the next one tries again
+            log.warning("LISTEN failed; polling", exc_info=True)
+            return
+        self.raw, self.driver = raw, driver
+
+    def wait(self, seconds: float) -> None:
+        if self.driver is None:
+            self._connect()
+            if self.driver is None:
+                time.sleep(seconds)
+                return
+        try:
+            for _ in self.driver.notifies(timeout=seconds, stop_after=1):
+                pass
+        except Exception:  # connection lost: drop it, reconnect on the next wait
+            log.warning("LISTEN connection lost", exc_info=True)
+            self.close(invalidate=True)
+            time.sleep(seconds)
+
+    def close(self, *, invalidate: bool = False) -> None:
+        raw, self.raw, self.driver = self.raw, None, None
+        if raw is None:
+            return
+        with contextlib.suppress(Exception):
+            if invalidate:
+                raw.invalidate()
+            else:
+                raw.driver_connection.execute(f"UNLISTEN {NOTIFY_CHANNEL}")
+                raw.close()
 
 
 _RECORD = (
