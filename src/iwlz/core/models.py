@@ -12,4 +12,5 @@ def load_all_models() -> None:
     import iwlz.nid.participants
     import iwlz.nid.tokens
     import iwlz.notificaties.outbox
+    import iwlz.registers.bemiddeling.models
     import iwlz.registers.indicatie.models  # noqa: F401

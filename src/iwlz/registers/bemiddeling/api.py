@@ -1,0 +1,234 @@
+"""GraphQL read API of the Bemiddelingsregister (schema 1.1.1), one tenant per request.
+
+Context contract: ``context["bemiddelingsregister"]`` is the :class:`Bemiddelingsregister`,
+``context["zorgkantoor"]`` the tenant's UZOVI (from ``/bemiddelingsregister/{uzovi}/graphql``).
+Every query, nested ones included, is restricted to that tenant.
+
+Loading: the root resolver runs one query for the root objects, then walks the selection
+set and runs one query per selected relation field for all parents at that level, applying
+the field's own ``where``/``order`` arguments (no N+1). Relation fields are resolved from the
+prefetched rows by response key, so aliases with different arguments work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne import ObjectType, QueryType
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLIncludeDirective,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
+from graphql.execution.values import get_argument_values, get_directive_values
+
+from iwlz.graphql.errors import BadUserInput, Forbidden
+from iwlz.graphql.filters import (
+    Entity,
+    FilterError,
+    Registry,
+    Scalar,
+    ScalarKind,
+    ToMany,
+    ToOne,
+    compile_order,
+    compile_where,
+)
+from iwlz.graphql.schema import Info, build_schema, load_sdl
+from iwlz.registers.bemiddeling import models as m
+from iwlz.registers.bemiddeling.service import ENTITY_TABLES, RELATIES, Bemiddelingsregister
+
+SCHEMA_PACKAGE = "iwlz.registers.bemiddeling.schema"
+SCHEMA_FILE = "bemiddelingsregister.graphql"
+PREFETCHED = "__relaties"
+
+ROOT_FIELDS = {
+    "client": "Client",
+    "bemiddeling": "Bemiddeling",
+    "bemiddelingspecificatie": "Bemiddelingspecificatie",
+    "overdracht": "Overdracht",
+    "regiehouder": "Regiehouder",
+}
+
+_KINDS: dict[str, ScalarKind] = {"Uuid": "uuid", "Date": "date", "Integer": "int"}
+
+
+def _kind(column: Any) -> ScalarKind:
+    name = type(column.type).__name__
+    if name == "UTCDateTime":
+        return "datetime"
+    return _KINDS.get(name, "string")
+
+
+def _scalars(table: Any, *extra: str) -> dict[str, Any]:
+    """Filter keys for the scalar fields of an object type (the standard's columns)."""
+    skip = m.BOOKKEEPING | {m.TENANT}
+    out: dict[str, Any] = {}
+    for c in table.c:
+        if c.key in skip:
+            continue
+        out[c.key] = Scalar(c.key, _kind(c))
+    return out
+
+
+def _build_filters() -> Registry:
+    reg = Registry()
+    # Foreign-key columns that are not fields of the object type (and so not filter keys).
+    hidden: dict[str, set[str]] = {
+        "Bemiddeling": {"clientID"},
+        "Bemiddelingspecificatie": {"bemiddelingID"},
+        "Regiehouder": {"bemiddelingID", "clientID"},
+        "Overdracht": set(),  # bemiddelingID is a filter-only key (§2.4)
+        "Overdrachtspecificatie": {"bemiddelingID", "overdrachtID"},  # bspecID filter-only key
+        "Contactpersoon": {"clientID"},
+        "ClientContactgegevens": {"clientID"},
+        "ContactpersoonContactgegevens": {"clientID", "contactpersoonID"},
+        "Client": set(),
+    }
+    for name, table in ENTITY_TABLES.items():
+        fields = {k: v for k, v in _scalars(table).items() if k not in hidden[name]}
+        for (entity, veld), rel in RELATIES.items():
+            if entity != name:
+                continue
+            if name == "Bemiddeling" and veld == "regiehouder":
+                continue  # not a key of BemiddelingFilterInput
+            if name == "Regiehouder" and veld == "bemiddeling":
+                continue  # RegiehouderFilterInput has `client` instead
+            cls = ToMany if rel.many else ToOne
+            fields[veld] = cls(rel.target, rel.local, rel.remote)
+        if name == "Client":
+            fields["regiehouder"] = ToMany("Regiehouder", "clientID", "clientID")
+        if name == "Regiehouder":
+            fields.pop("regierol", None)
+            fields["client"] = ToOne("Client", "clientID", "clientID")
+        reg.add(Entity(name, table, fields))
+    return reg
+
+
+FILTERS = _build_filters()
+
+
+def _register(info: Info) -> Bemiddelingsregister:
+    br = info.context.get("bemiddelingsregister")
+    if not isinstance(br, Bemiddelingsregister):
+        raise RuntimeError("the context has no 'bemiddelingsregister'")
+    return br
+
+
+def _tenant(info: Info) -> str:
+    zk = info.context.get("zorgkantoor")
+    if not isinstance(zk, str) or not zk:
+        raise Forbidden("No zorgkantoor (tenant) for this request.")
+    return zk
+
+
+def _collect(
+    info: Info, selection_set: SelectionSetNode | None, out: dict[str, list[FieldNode]]
+) -> dict[str, list[FieldNode]]:
+    """Field nodes by response key, fragments flattened, @skip/@include honoured."""
+    if selection_set is None:
+        return out
+    for node in selection_set.selections:
+        skip = get_directive_values(GraphQLSkipDirective, node, info.variable_values)
+        if skip and skip.get("if"):
+            continue
+        include = get_directive_values(GraphQLIncludeDirective, node, info.variable_values)
+        if include and not include.get("if"):
+            continue
+        if isinstance(node, FieldNode):
+            key = node.alias.value if node.alias else node.name.value
+            out.setdefault(key, []).append(node)
+        elif isinstance(node, InlineFragmentNode):
+            _collect(info, node.selection_set, out)
+        elif isinstance(node, FragmentSpreadNode):
+            fragment = info.fragments.get(node.name.value)
+            if fragment is not None:
+                _collect(info, fragment.selection_set, out)
+    return out
+
+
+def _compile(entity: str, where: Any, order: Any) -> tuple[Any, list[Any]]:
+    try:
+        return compile_where(FILTERS, entity, where), compile_order(FILTERS, entity, order)
+    except FilterError as exc:
+        raise BadUserInput(str(exc), path=exc.path) from exc
+
+
+def _prefetch(
+    info: Info,
+    conn: Any,
+    zorgkantoor: str,
+    entity: str,
+    rows: list[dict[str, Any]],
+    nodes: list[FieldNode],
+) -> None:
+    """Attach every selected relation of ``rows`` (recursively), one query per field."""
+    if not rows:
+        return
+    br = _register(info)
+    gql_type = info.schema.get_type(entity)
+    assert isinstance(gql_type, GraphQLObjectType)
+    fields: dict[str, list[FieldNode]] = {}
+    for node in nodes:
+        _collect(info, node.selection_set, fields)
+    for key, field_nodes in fields.items():
+        veld = field_nodes[0].name.value
+        rel = RELATIES.get((entity, veld))
+        if rel is None:
+            continue
+        args = get_argument_values(gql_type.fields[veld], field_nodes[0], info.variable_values)
+        where, order = _compile(rel.target, args.get("where"), args.get("order"))
+        groups = br.relatie(
+            conn, zorgkantoor, entity, veld, rows, where if args.get("where") else None, order
+        )
+        pk = next(iter(ENTITY_TABLES[rel.target].primary_key.columns)).key
+        # One dict per child object, shared by all its parents, so it is prefetched once.
+        children: dict[Any, dict[str, Any]] = {}
+        for group in groups.values():
+            for child in group:
+                children.setdefault(child[pk], child)
+        for row in rows:
+            found = [children[c[pk]] for c in groups.get(row[rel.local], [])]
+            value: Any = found if rel.many else (found[0] if found else None)
+            row.setdefault(PREFETCHED, {})[key] = value
+        _prefetch(info, conn, zorgkantoor, rel.target, list(children.values()), field_nodes)
+
+
+def _zoek(info: Info, entity: str, where: dict[str, Any] | None) -> list[dict[str, Any]]:
+    br = _register(info)
+    zk = _tenant(info)
+    condition, _ = _compile(entity, where, None)
+    with br.engine.connect() as conn:
+        rows = br.zoek(conn, zk, entity, condition if where else None)
+        _prefetch(info, conn, zk, entity, rows, list(info.field_nodes))
+    return rows
+
+
+def _resolve_relation(obj: dict[str, Any], info: Info, **_kwargs: Any) -> Any:
+    return obj.get(PREFETCHED, {}).get(info.path.key)
+
+
+def build_read_schema() -> GraphQLSchema:
+    """The network read API: the five root list queries of schema 1.1.1."""
+    query = QueryType()
+    for root, entity in ROOT_FIELDS.items():
+
+        def resolver(
+            _obj: Any, info: Info, where: dict[str, Any] | None = None, _entity: str = entity
+        ) -> list[dict[str, Any]]:
+            return _zoek(info, _entity, where)
+
+        query.set_field(root, resolver)
+    bindables: list[Any] = [query]
+    for name in ENTITY_TABLES:
+        obj = ObjectType(name)
+        for entity, veld in RELATIES:
+            if entity == name:
+                obj.set_field(veld, _resolve_relation)
+        bindables.append(obj)
+    return build_schema(load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE), bindables)

@@ -1,0 +1,714 @@
+"""Bemiddelingsregister service: tenant-scoped writes with domain events, and batched reads.
+
+Each responsible zorgkantoor (UZOVI) is a tenant; every operation takes it explicitly and
+never touches another tenant's rows. Writes take one transaction each: the rows plus their
+domain events (register ``bemiddelingsregister``, tenant = UZOVI). Reads load one table per
+query for any number of parents (no N+1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from iwlz.core.clock import Clock, SystemClock
+from iwlz.core.events import EventHook, record_event
+from iwlz.graphql.errors import BadUserInput
+from iwlz.registers.bemiddeling import models as m
+from iwlz.registers.bemiddeling.validation import (
+    Veldfout,
+    validate_bemiddeling,
+    validate_bemiddelingspecificatie,
+    validate_overdracht,
+)
+
+REGISTER = "bemiddelingsregister"
+
+EVENT_BEMIDDELING_NIEUW = "BemiddelingGeregistreerd"
+EVENT_BSPEC_NIEUW = "BemiddelingspecificatieGeregistreerd"
+EVENT_BSPEC_GEWIJZIGD = "BemiddelingspecificatieGewijzigd"
+EVENT_BSPEC_VERWIJDERD = "BemiddelingspecificatieVerwijderd"
+EVENT_REGIEHOUDER_NIEUW = "RegiehouderGeregistreerd"
+EVENT_OVERDRACHT_NIEUW = "OverdrachtGeregistreerd"
+
+ENTITY_TABLES: dict[str, sa.Table] = {
+    "Client": m.client,
+    "Bemiddeling": m.bemiddeling,
+    "Bemiddelingspecificatie": m.bemiddelingspecificatie,
+    "Regiehouder": m.regiehouder,
+    "Overdracht": m.overdracht,
+    "Overdrachtspecificatie": m.overdrachtspecificatie,
+    "Contactpersoon": m.contactpersoon,
+    "ClientContactgegevens": m.client_contactgegevens,
+    "ContactpersoonContactgegevens": m.contactpersoon_contactgegevens,
+}
+
+
+@dataclass(frozen=True)
+class Relatie:
+    """A relation field of an object type: ``target.remote == parent.local``."""
+
+    target: str
+    local: str
+    remote: str
+    many: bool
+
+
+# Relation fields of the 1.1.x object types (registers.md §2.3).
+RELATIES: dict[tuple[str, str], Relatie] = {
+    ("Client", "bemiddeling"): Relatie("Bemiddeling", "clientID", "clientID", True),
+    ("Client", "contactpersoon"): Relatie("Contactpersoon", "clientID", "clientID", True),
+    ("Client", "contactgegevens"): Relatie("ClientContactgegevens", "clientID", "clientID", True),
+    ("Bemiddeling", "client"): Relatie("Client", "clientID", "clientID", False),
+    ("Bemiddeling", "bemiddelingspecificatie"): Relatie(
+        "Bemiddelingspecificatie", "bemiddelingID", "bemiddelingID", True
+    ),
+    ("Bemiddeling", "regiehouder"): Relatie("Regiehouder", "bemiddelingID", "bemiddelingID", True),
+    ("Bemiddeling", "overdracht"): Relatie("Overdracht", "bemiddelingID", "bemiddelingID", False),
+    ("Bemiddelingspecificatie", "bemiddeling"): Relatie(
+        "Bemiddeling", "bemiddelingID", "bemiddelingID", False
+    ),
+    ("Bemiddelingspecificatie", "overdrachtspecificatie"): Relatie(
+        "Overdrachtspecificatie", "bemiddelingspecificatieID", "bemiddelingspecificatieID", False
+    ),
+    ("Regiehouder", "bemiddeling"): Relatie("Bemiddeling", "bemiddelingID", "bemiddelingID", False),
+    ("Overdracht", "bemiddeling"): Relatie("Bemiddeling", "bemiddelingID", "bemiddelingID", False),
+    ("Overdracht", "overdrachtspecificatie"): Relatie(
+        "Overdrachtspecificatie", "overdrachtID", "overdrachtID", True
+    ),
+    ("Overdrachtspecificatie", "overdracht"): Relatie(
+        "Overdracht", "overdrachtID", "overdrachtID", False
+    ),
+    ("Overdrachtspecificatie", "bemiddelingspecificatie"): Relatie(
+        "Bemiddelingspecificatie", "bemiddelingspecificatieID", "bemiddelingspecificatieID", False
+    ),
+    ("Contactpersoon", "client"): Relatie("Client", "clientID", "clientID", False),
+    ("Contactpersoon", "contactgegevens"): Relatie(
+        "ContactpersoonContactgegevens", "contactpersoonID", "contactpersoonID", True
+    ),
+    ("ClientContactgegevens", "client"): Relatie("Client", "clientID", "clientID", False),
+    ("ContactpersoonContactgegevens", "contactpersoon"): Relatie(
+        "Contactpersoon", "contactpersoonID", "contactpersoonID", False
+    ),
+}
+
+_CHUNK = 1000
+
+
+@dataclass
+class Uitkomst:
+    """Outcome of a write: the written object's ID and version, or field errors."""
+
+    id: uuid.UUID | None
+    versie: int | None = None
+    fouten: list[Veldfout] = field(default_factory=list)
+
+    @property
+    def geslaagd(self) -> bool:
+        return not self.fouten
+
+
+def _fout(veld: str, code: str, melding: str) -> Uitkomst:
+    return Uitkomst(None, None, [Veldfout(veld, code, melding)])
+
+
+def _new(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.uuid4()
+
+
+def _cols(table: sa.Table, data: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    row = {c.key: data.get(c.key) for c in table.c if c.key not in m.BOOKKEEPING}
+    row.update(extra)
+    return row
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _pk(table: sa.Table) -> sa.Column[Any]:
+    return next(iter(table.primary_key.columns))
+
+
+class Bemiddelingsregister:
+    """All zorgkantoren's Bemiddelingsregisters in one database, isolated by tenant."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Clock | None = None,
+        event_hooks: Sequence[EventHook] = (),
+        max_results: int = 1000,
+    ) -> None:
+        self.engine = engine
+        self.clock: Clock = clock or SystemClock()
+        # Run inside every write's transaction (the notification rules fill the outbox).
+        self.event_hooks: list[EventHook] = list(event_hooks)
+        self.max_results = max_results
+
+    # -- events ---------------------------------------------------------------------------
+
+    def _event(
+        self,
+        conn: Connection,
+        zorgkantoor: str,
+        aggregate_type: str,
+        aggregate_id: uuid.UUID,
+        event_type: str,
+        payload: dict[str, Any],
+        now: dt.datetime,
+    ) -> None:
+        record_event(
+            conn,
+            register=REGISTER,
+            tenant=zorgkantoor,
+            aggregate_type=aggregate_type,
+            aggregate_id=aggregate_id,
+            event_type=event_type,
+            payload=payload,
+            occurred_at=now,
+            hooks=self.event_hooks,
+        )
+
+    @staticmethod
+    def _bspec_payload(
+        zorgkantoor: str, bemiddeling: Mapping[str, Any], bspec: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        moment = bspec["vaststellingMoment"]
+        return {
+            "bemiddelingID": str(bemiddeling["bemiddelingID"]),
+            "bemiddelingspecificatieID": str(bspec["bemiddelingspecificatieID"]),
+            "wlzIndicatieID": str(bemiddeling["wlzIndicatieID"]),
+            "verantwoordelijkZorgkantoor": zorgkantoor,
+            "instelling": bspec["instelling"],
+            "uitvoerendZorgkantoor": bspec["uitvoerendZorgkantoor"],
+            "toewijzingIngangsdatum": _iso(bspec["toewijzingIngangsdatum"]),
+            "toewijzingEinddatum": _iso(bspec["toewijzingEinddatum"]),
+            "vaststellingMoment": moment.isoformat() if moment is not None else None,
+        }
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def registreer_bemiddeling(self, zorgkantoor: str, data: Mapping[str, Any]) -> Uitkomst:
+        """Register a Bemiddeling with its client (found by BSN or created), contact data,
+        bemiddelingspecificaties and regiehouders, in one transaction."""
+        fouten = validate_bemiddeling(data, zorgkantoor)
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        bid = _new(data.get("bemiddelingID"))
+        client_data: Mapping[str, Any] = data["client"]
+        with self.engine.begin() as conn:
+            if conn.execute(
+                sa.select(m.bemiddeling.c.bemiddelingID).where(m.bemiddeling.c.bemiddelingID == bid)
+            ).first():
+                return _fout(
+                    "bemiddeling.bemiddelingID", "BESTAAT", f"Bemiddeling {bid} already exists."
+                )
+            client_id, fout = self._client(conn, zorgkantoor, client_data, now)
+            if fout is not None:
+                return Uitkomst(None, None, [fout])
+            root = _cols(
+                m.bemiddeling,
+                data,
+                bemiddelingID=bid,
+                clientID=client_id,
+                zorgkantoor=zorgkantoor,
+                verantwoordelijkZorgkantoor=zorgkantoor,
+            )
+            bspecs = [
+                _cols(
+                    m.bemiddelingspecificatie,
+                    b,
+                    bemiddelingspecificatieID=_new(b.get("bemiddelingspecificatieID")),
+                    bemiddelingID=bid,
+                    zorgkantoor=zorgkantoor,
+                )
+                for b in data.get("bemiddelingspecificatie") or []
+            ]
+            regie = [
+                _cols(
+                    m.regiehouder,
+                    r,
+                    regiehouderID=_new(r.get("regiehouderID")),
+                    bemiddelingID=bid,
+                    clientID=client_id,
+                    zorgkantoor=zorgkantoor,
+                )
+                for r in data.get("regiehouder") or []
+            ]
+            taken = _taken(conn, {m.bemiddelingspecificatie: bspecs, m.regiehouder: regie})
+            if taken:
+                return _fout("bemiddeling", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
+            stamp = {"versie": 1, "geregistreerdOp": now, "gewijzigdOp": now}
+            conn.execute(m.bemiddeling.insert(), [{**root, **stamp}])
+            if bspecs:
+                conn.execute(m.bemiddelingspecificatie.insert(), [{**b, **stamp} for b in bspecs])
+            if regie:
+                conn.execute(m.regiehouder.insert(), [{**r, **stamp} for r in regie])
+            self._event(
+                conn,
+                zorgkantoor,
+                "Bemiddeling",
+                bid,
+                EVENT_BEMIDDELING_NIEUW,
+                {
+                    "bemiddelingID": str(bid),
+                    "clientID": str(client_id),
+                    "wlzIndicatieID": str(root["wlzIndicatieID"]),
+                    "verantwoordelijkZorgkantoor": zorgkantoor,
+                    "verantwoordelijkheidIngangsdatum": _iso(
+                        root["verantwoordelijkheidIngangsdatum"]
+                    ),
+                    "verantwoordelijkheidEinddatum": _iso(root["verantwoordelijkheidEinddatum"]),
+                },
+                now,
+            )
+            for b in bspecs:
+                self._event(
+                    conn,
+                    zorgkantoor,
+                    "Bemiddelingspecificatie",
+                    b["bemiddelingspecificatieID"],
+                    EVENT_BSPEC_NIEUW,
+                    self._bspec_payload(zorgkantoor, root, b),
+                    now,
+                )
+            for r in regie:
+                self._event(
+                    conn,
+                    zorgkantoor,
+                    "Regiehouder",
+                    r["regiehouderID"],
+                    EVENT_REGIEHOUDER_NIEUW,
+                    {
+                        "bemiddelingID": str(bid),
+                        "regiehouderID": str(r["regiehouderID"]),
+                        "instelling": r["instelling"],
+                        "ingangsdatum": _iso(r["ingangsdatum"]),
+                        "einddatum": _iso(r["einddatum"]),
+                        "verantwoordelijkZorgkantoor": zorgkantoor,
+                    },
+                    now,
+                )
+        return Uitkomst(bid, 1)
+
+    def _client(
+        self, conn: Connection, zorgkantoor: str, data: Mapping[str, Any], now: dt.datetime
+    ) -> tuple[uuid.UUID, Veldfout | None]:
+        """The tenant's client with this BSN, updated with ``data``; created when new.
+
+        Contact lists given in ``data`` replace the stored ones; absent lists are kept.
+        """
+        c = m.client.c
+        existing = conn.execute(
+            sa.select(c.clientID, c.versie).where(
+                c.zorgkantoor == zorgkantoor, c.bsn == data["bsn"]
+            )
+        ).first()
+        scalars = {k: data.get(k) for k in ("leefeenheid", "huisarts", "communicatievorm", "taal")}
+        if existing is None:
+            client_id = _new(data.get("clientID"))
+            if conn.execute(sa.select(c.clientID).where(c.clientID == client_id)).first():
+                return client_id, Veldfout(
+                    "bemiddeling.client.clientID", "BESTAAT", f"Client {client_id} already exists."
+                )
+            conn.execute(
+                m.client.insert().values(
+                    clientID=client_id,
+                    zorgkantoor=zorgkantoor,
+                    bsn=data["bsn"],
+                    versie=1,
+                    geregistreerdOp=now,
+                    gewijzigdOp=now,
+                    **scalars,
+                )
+            )
+        else:
+            client_id = existing.clientID
+            if data.get("clientID") not in (None, client_id):
+                return client_id, Veldfout(
+                    "bemiddeling.client.clientID",
+                    "ONGELIJK",
+                    f"The client with this bsn has clientID {client_id}.",
+                )
+            conn.execute(
+                m.client.update()
+                .where(c.clientID == client_id)
+                .values(versie=existing.versie + 1, gewijzigdOp=now, **scalars)
+            )
+        fout = self._contact(conn, zorgkantoor, client_id, data)
+        return client_id, fout
+
+    def _contact(
+        self, conn: Connection, zorgkantoor: str, client_id: uuid.UUID, data: Mapping[str, Any]
+    ) -> Veldfout | None:
+        rows: dict[sa.Table, list[dict[str, Any]]] = defaultdict(list)
+        base = {"zorgkantoor": zorgkantoor, "clientID": client_id}
+        if data.get("contactpersoon") is not None:
+            conn.execute(
+                m.contactpersoon_contactgegevens.delete().where(
+                    m.contactpersoon_contactgegevens.c.clientID == client_id
+                )
+            )
+            conn.execute(m.contactpersoon.delete().where(m.contactpersoon.c.clientID == client_id))
+            for p in data["contactpersoon"]:
+                pid = _new(p.get("contactpersoonID"))
+                rows[m.contactpersoon].append(
+                    _cols(m.contactpersoon, p, contactpersoonID=pid, **base)
+                )
+                for g in p.get("contactgegevens") or []:
+                    rows[m.contactpersoon_contactgegevens].append(
+                        _cols(
+                            m.contactpersoon_contactgegevens,
+                            g,
+                            contactpersoonContactgegevensID=_new(
+                                g.get("contactpersoonContactgegevensID")
+                            ),
+                            contactpersoonID=pid,
+                            **base,
+                        )
+                    )
+        if data.get("contactgegevens") is not None:
+            conn.execute(
+                m.client_contactgegevens.delete().where(
+                    m.client_contactgegevens.c.clientID == client_id
+                )
+            )
+            for g in data["contactgegevens"]:
+                rows[m.client_contactgegevens].append(
+                    _cols(
+                        m.client_contactgegevens,
+                        g,
+                        clientContactgegevensID=_new(g.get("clientContactgegevensID")),
+                        **base,
+                    )
+                )
+        taken = _taken(conn, rows)
+        if taken:
+            return Veldfout(
+                "bemiddeling.client", "BESTAAT", f"IDs already in use: {', '.join(taken)}"
+            )
+        for table in (m.contactpersoon, m.contactpersoon_contactgegevens, m.client_contactgegevens):
+            if rows.get(table):
+                conn.execute(table.insert(), rows[table])
+        return None
+
+    def _bemiddeling(
+        self, conn: Connection, zorgkantoor: str, bemiddeling_id: uuid.UUID
+    ) -> dict[str, Any] | None:
+        b = m.bemiddeling.c
+        row = (
+            conn.execute(
+                m.labelled(m.bemiddeling).where(
+                    b.bemiddelingID == bemiddeling_id, b.zorgkantoor == zorgkantoor
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else dict(row)
+
+    def registreer_bemiddelingspecificatie(
+        self, zorgkantoor: str, bemiddeling_id: uuid.UUID, data: Mapping[str, Any]
+    ) -> Uitkomst:
+        """Add a bemiddelingspecificatie to one of the tenant's bemiddelingen."""
+        fouten = validate_bemiddelingspecificatie(data)
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        with self.engine.begin() as conn:
+            root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
+            if root is None:
+                return _fout(
+                    "bemiddelingID", "NIET_GEVONDEN", f"Bemiddeling {bemiddeling_id} not found."
+                )
+            row = _cols(
+                m.bemiddelingspecificatie,
+                data,
+                bemiddelingspecificatieID=_new(data.get("bemiddelingspecificatieID")),
+                bemiddelingID=bemiddeling_id,
+                zorgkantoor=zorgkantoor,
+            )
+            taken = _taken(conn, {m.bemiddelingspecificatie: [row]})
+            if taken:
+                return _fout(
+                    "bemiddelingspecificatie.bemiddelingspecificatieID",
+                    "BESTAAT",
+                    f"IDs already in use: {', '.join(taken)}",
+                )
+            conn.execute(
+                m.bemiddelingspecificatie.insert().values(
+                    **row, versie=1, geregistreerdOp=now, gewijzigdOp=now
+                )
+            )
+            bid = row["bemiddelingspecificatieID"]
+            self._event(
+                conn,
+                zorgkantoor,
+                "Bemiddelingspecificatie",
+                bid,
+                EVENT_BSPEC_NIEUW,
+                self._bspec_payload(zorgkantoor, root, row),
+                now,
+            )
+        return Uitkomst(bid, 1)
+
+    def _bspec(
+        self, conn: Connection, zorgkantoor: str, bspec_id: uuid.UUID, versie: int | None
+    ) -> dict[str, Any] | Veldfout:
+        t = m.bemiddelingspecificatie
+        stmt = m.labelled(t).where(
+            t.c.bemiddelingspecificatieID == bspec_id, t.c.zorgkantoor == zorgkantoor
+        )
+        if conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+        row = conn.execute(stmt).mappings().first()
+        if row is None:
+            return Veldfout(
+                "bemiddelingspecificatieID",
+                "NIET_GEVONDEN",
+                f"Bemiddelingspecificatie {bspec_id} not found.",
+            )
+        if versie is not None and versie != row["versie"]:
+            return Veldfout(
+                "versie",
+                "VERSIECONFLICT",
+                f"Bemiddelingspecificatie {bspec_id} is at versie {row['versie']}, not {versie}.",
+            )
+        return dict(row)
+
+    def wijzig_bemiddelingspecificatie(
+        self,
+        zorgkantoor: str,
+        bemiddelingspecificatie_id: uuid.UUID,
+        data: Mapping[str, Any],
+        versie: int | None = None,
+    ) -> Uitkomst:
+        """Replace a bemiddelingspecificatie's content (optimistic ``versie`` check)."""
+        if data.get("bemiddelingspecificatieID") not in (None, bemiddelingspecificatie_id):
+            return _fout(
+                "bemiddelingspecificatie.bemiddelingspecificatieID",
+                "ONGELIJK",
+                "bemiddelingspecificatieID differs from the argument.",
+            )
+        fouten = validate_bemiddelingspecificatie(data)
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        t = m.bemiddelingspecificatie
+        with self.engine.begin() as conn:
+            current = self._bspec(conn, zorgkantoor, bemiddelingspecificatie_id, versie)
+            if isinstance(current, Veldfout):
+                return Uitkomst(None, None, [current])
+            root = self._bemiddeling(conn, zorgkantoor, current["bemiddelingID"])
+            assert root is not None
+            new_version = int(current["versie"]) + 1
+            values = _cols(
+                t,
+                data,
+                bemiddelingspecificatieID=bemiddelingspecificatie_id,
+                bemiddelingID=current["bemiddelingID"],
+                zorgkantoor=zorgkantoor,
+            )
+            conn.execute(
+                t.update()
+                .where(t.c.bemiddelingspecificatieID == bemiddelingspecificatie_id)
+                .values(**values, versie=new_version, gewijzigdOp=now)
+            )
+            payload = self._bspec_payload(zorgkantoor, root, values)
+            payload["versie"] = new_version
+            payload["vorige"] = self._bspec_payload(zorgkantoor, root, current)
+            self._event(
+                conn,
+                zorgkantoor,
+                "Bemiddelingspecificatie",
+                bemiddelingspecificatie_id,
+                EVENT_BSPEC_GEWIJZIGD,
+                payload,
+                now,
+            )
+        return Uitkomst(bemiddelingspecificatie_id, new_version)
+
+    def verwijder_bemiddelingspecificatie(
+        self, zorgkantoor: str, bemiddelingspecificatie_id: uuid.UUID, versie: int | None = None
+    ) -> Uitkomst:
+        """Delete a bemiddelingspecificatie (and its overdrachtspecificatie)."""
+        now = self.clock.now()
+        t = m.bemiddelingspecificatie
+        with self.engine.begin() as conn:
+            current = self._bspec(conn, zorgkantoor, bemiddelingspecificatie_id, versie)
+            if isinstance(current, Veldfout):
+                return Uitkomst(None, None, [current])
+            root = self._bemiddeling(conn, zorgkantoor, current["bemiddelingID"])
+            assert root is not None
+            o = m.overdrachtspecificatie
+            conn.execute(
+                o.delete().where(o.c.bemiddelingspecificatieID == bemiddelingspecificatie_id)
+            )
+            conn.execute(
+                t.delete().where(t.c.bemiddelingspecificatieID == bemiddelingspecificatie_id)
+            )
+            self._event(
+                conn,
+                zorgkantoor,
+                "Bemiddelingspecificatie",
+                bemiddelingspecificatie_id,
+                EVENT_BSPEC_VERWIJDERD,
+                self._bspec_payload(zorgkantoor, root, current),
+                now,
+            )
+        return Uitkomst(bemiddelingspecificatie_id, None)
+
+    def registreer_overdracht(
+        self, zorgkantoor: str, bemiddeling_id: uuid.UUID, data: Mapping[str, Any]
+    ) -> Uitkomst:
+        """Register the transfer of a bemiddeling to the newly responsible zorgkantoor, with
+        an overdrachtspecificatie per bemiddelingspecificatie given."""
+        fouten = validate_overdracht(data, zorgkantoor)
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        with self.engine.begin() as conn:
+            root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
+            if root is None:
+                return _fout(
+                    "bemiddelingID", "NIET_GEVONDEN", f"Bemiddeling {bemiddeling_id} not found."
+                )
+            o = m.overdracht.c
+            if conn.execute(
+                sa.select(o.overdrachtID).where(o.bemiddelingID == bemiddeling_id)
+            ).first():
+                return _fout(
+                    "bemiddelingID", "BESTAAT", "This bemiddeling already has an overdracht."
+                )
+            oid = _new(data.get("overdrachtID"))
+            row = _cols(m.overdracht, data, overdrachtID=oid, bemiddelingID=bemiddeling_id)
+            row.update(
+                zorgkantoor=zorgkantoor, vaststellingMoment=data.get("vaststellingMoment") or now
+            )
+            own = set(
+                conn.execute(
+                    sa.select(m.bemiddelingspecificatie.c.bemiddelingspecificatieID).where(
+                        m.bemiddelingspecificatie.c.bemiddelingID == bemiddeling_id
+                    )
+                ).scalars()
+            )
+            specs = []
+            for i, s in enumerate(data.get("overdrachtspecificatie") or []):
+                if s["bemiddelingspecificatieID"] not in own:
+                    return _fout(
+                        f"overdracht.overdrachtspecificatie[{i}].bemiddelingspecificatieID",
+                        "NIET_GEVONDEN",
+                        "Not a bemiddelingspecificatie of this bemiddeling.",
+                    )
+                specs.append(
+                    _cols(
+                        m.overdrachtspecificatie,
+                        s,
+                        overdrachtspecificatieID=_new(s.get("overdrachtspecificatieID")),
+                        overdrachtID=oid,
+                        bemiddelingID=bemiddeling_id,
+                        zorgkantoor=zorgkantoor,
+                    )
+                )
+            taken = _taken(conn, {m.overdracht: [row], m.overdrachtspecificatie: specs})
+            if taken:
+                return _fout("overdracht", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
+            conn.execute(
+                m.overdracht.insert().values(**row, versie=1, geregistreerdOp=now, gewijzigdOp=now)
+            )
+            if specs:
+                conn.execute(m.overdrachtspecificatie.insert(), specs)
+            self._event(
+                conn,
+                zorgkantoor,
+                "Overdracht",
+                oid,
+                EVENT_OVERDRACHT_NIEUW,
+                {
+                    "overdrachtID": str(oid),
+                    "bemiddelingID": str(bemiddeling_id),
+                    "wlzIndicatieID": str(root["wlzIndicatieID"]),
+                    "afzender": zorgkantoor,
+                    "verantwoordelijkZorgkantoor": row["verantwoordelijkZorgkantoor"],
+                    "overdrachtDatum": _iso(row["overdrachtDatum"]),
+                    "overdrachtspecificatieIDs": [
+                        str(s["overdrachtspecificatieID"]) for s in specs
+                    ],
+                },
+                now,
+            )
+        return Uitkomst(oid, 1)
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def zoek(
+        self,
+        conn: Connection,
+        zorgkantoor: str,
+        entity: str,
+        where: sa.ColumnElement[bool] | None = None,
+        order: Sequence[sa.ColumnElement[Any]] = (),
+    ) -> list[dict[str, Any]]:
+        """The tenant's objects of ``entity`` matching ``where`` (flat dicts keyed by field)."""
+        table = ENTITY_TABLES[entity]
+        stmt = m.labelled(table).where(table.c.zorgkantoor == zorgkantoor)
+        if where is not None:
+            stmt = stmt.where(where)
+        stmt = stmt.order_by(*order, _pk(table)).limit(self.max_results + 1)
+        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+        if len(rows) > self.max_results:
+            raise BadUserInput(
+                f"More than {self.max_results} {entity} objects match; narrow the filter."
+            )
+        return rows
+
+    def relatie(
+        self,
+        conn: Connection,
+        zorgkantoor: str,
+        entity: str,
+        veld: str,
+        parents: Sequence[Mapping[str, Any]],
+        where: sa.ColumnElement[bool] | None = None,
+        order: Sequence[sa.ColumnElement[Any]] = (),
+    ) -> dict[Any, list[dict[str, Any]]]:
+        """Rows of relation ``entity.veld`` for all ``parents`` with one query (per 1000
+        parents), grouped by the parent's join value. Only the tenant's rows."""
+        rel = RELATIES[(entity, veld)]
+        table = ENTITY_TABLES[rel.target]
+        keys = list(dict.fromkeys(p[rel.local] for p in parents if p[rel.local] is not None))
+        out: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        remote = table.c[rel.remote]
+        for i in range(0, len(keys), _CHUNK):
+            stmt = m.labelled(table).where(
+                table.c.zorgkantoor == zorgkantoor, remote.in_(keys[i : i + _CHUNK])
+            )
+            if where is not None:
+                stmt = stmt.where(where)
+            stmt = stmt.order_by(*order, _pk(table))
+            for r in conn.execute(stmt).mappings():
+                row = dict(r)
+                out[row[rel.remote]].append(row)
+        return out
+
+
+def _taken(conn: Connection, rows: Mapping[sa.Table, Sequence[Mapping[str, Any]]]) -> list[str]:
+    """IDs in ``rows`` that are already stored (by any tenant: IDs are global)."""
+    taken: list[str] = []
+    for table, batch in rows.items():
+        pk = _pk(table)
+        ids_ = [r[pk.key] for r in batch]
+        for i in range(0, len(ids_), _CHUNK):
+            stmt = sa.select(pk).where(pk.in_(ids_[i : i + _CHUNK]))
+            taken.extend(str(x) for x in conn.execute(stmt).scalars())
+    return taken
