@@ -13,4 +13,5 @@ def load_all_models() -> None:
     import iwlz.nid.tokens
     import iwlz.notificaties.outbox
     import iwlz.registers.bemiddeling.models
+    import iwlz.registers.levering.models
     import iwlz.registers.indicatie.models  # noqa: F401

@@ -1,0 +1,248 @@
+"""GraphQL read API of the Leveringsregister (Leveringsregister 1), one tenant per request.
+
+Context contract: ``context["leveringsregister"]`` is the :class:`Leveringsregister`,
+``context["aanbieder"]`` the tenant's AGB code (from ``/leveringsregister/{agb}/graphql``).
+Every query, nested ones included, is restricted to that tenant.
+
+Loading: the root resolver runs one query for the root objects, then walks the selection
+set and runs one query per selected relation field for all parents at that level, applying
+the field's own ``where`` argument (no N+1). Relation fields are resolved from the prefetched
+rows by response key, so aliases with different arguments work.
+
+Binding rule (registers.md §3.4, §4 item 10): ``levering(where: …)`` selected directly on a
+root object restricts the root list to objects whose Levering matches, so a QLR-0006/0007/
+0008/0004 request returns nothing unless the record belongs to the Levering of the
+bemiddelingspecificatie the PIP checked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from ariadne import ObjectType, QueryType
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLIncludeDirective,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
+from graphql.execution.values import get_argument_values, get_directive_values
+
+from iwlz.graphql.errors import BadUserInput, Forbidden
+from iwlz.graphql.filters import (
+    Entity,
+    FilterError,
+    Registry,
+    Scalar,
+    ScalarKind,
+    compile_where,
+)
+from iwlz.graphql.schema import Info, build_schema, load_sdl
+from iwlz.registers.levering import models as m
+from iwlz.registers.levering.service import ENTITY_TABLES, RELATIES, Leveringsregister
+
+SCHEMA_PACKAGE = "iwlz.registers.levering.schema"
+SCHEMA_FILE = "leveringsregister.graphql"
+PREFETCHED = "__relaties"
+
+ROOT_FIELDS = {
+    "levering": "Levering",
+    "leveringperiode": "Leveringperiode",
+    "uitstelperiode": "Uitstelperiode",
+    "afstel": "Afstel",
+    "verzoek": "Verzoek",
+    "verzoekAanbieder": "VerzoekAanbieder",
+}
+
+_KINDS: dict[str, ScalarKind] = {
+    "Uuid": "uuid",
+    "Date": "date",
+    "Integer": "int",
+    "Float": "float",
+    "UTCDateTime": "datetime",
+}
+
+# Filter keys whose operation input differs from the column type (§3.3).
+_KIND_OVERRIDES: dict[tuple[str, str], ScalarKind] = {
+    ("VerzoekAanbieder", "toewijzingPercentage"): "float",
+}
+
+# LeveringFilterInput has only these keys (§3.3); the other inputs have every column.
+_LEVERING_KEYS = ("leveringID", "bemiddelingspecificatieID", "clientID")
+
+
+def _build_filters() -> Registry:
+    """LR filter inputs: scalar keys plus the filter-only parent ID, no and/or, no
+    relation keys, no sorting (registers.md §3.3)."""
+    reg = Registry()
+    for name, table in ENTITY_TABLES.items():
+        fields: dict[str, Any] = {}
+        for key in m.field_keys(table):
+            if name == "Levering" and key not in _LEVERING_KEYS:
+                continue
+            default = _KINDS.get(type(table.c[key].type).__name__, "string")
+            fields[key] = Scalar(key, _KIND_OVERRIDES.get((name, key), default))
+        reg.add(Entity(name, table, fields, and_or=False))
+    return reg
+
+
+FILTERS = _build_filters()
+
+
+def _register(info: Info) -> Leveringsregister:
+    lr = info.context.get("leveringsregister")
+    if not isinstance(lr, Leveringsregister):
+        raise RuntimeError("the context has no 'leveringsregister'")
+    return lr
+
+
+def _tenant(info: Info) -> str:
+    agb = info.context.get("aanbieder")
+    if not isinstance(agb, str) or not agb:
+        raise Forbidden("No aanbieder (tenant) for this request.")
+    return agb
+
+
+def _collect(
+    info: Info, selection_set: SelectionSetNode | None, out: dict[str, list[FieldNode]]
+) -> dict[str, list[FieldNode]]:
+    """Field nodes by response key, fragments flattened, @skip/@include honoured."""
+    if selection_set is None:
+        return out
+    for node in selection_set.selections:
+        skip = get_directive_values(GraphQLSkipDirective, node, info.variable_values)
+        if skip and skip.get("if"):
+            continue
+        include = get_directive_values(GraphQLIncludeDirective, node, info.variable_values)
+        if include and not include.get("if"):
+            continue
+        if isinstance(node, FieldNode):
+            key = node.alias.value if node.alias else node.name.value
+            out.setdefault(key, []).append(node)
+        elif isinstance(node, InlineFragmentNode):
+            _collect(info, node.selection_set, out)
+        elif isinstance(node, FragmentSpreadNode):
+            fragment = info.fragments.get(node.name.value)
+            if fragment is not None:
+                _collect(info, fragment.selection_set, out)
+    return out
+
+
+def _compile(entity: str, where: Any) -> sa.ColumnElement[bool] | None:
+    if not where:
+        return None
+    try:
+        return compile_where(FILTERS, entity, where)
+    except FilterError as exc:
+        raise BadUserInput(str(exc), path=exc.path) from exc
+
+
+def _selected(
+    info: Info, entity: str, nodes: list[FieldNode]
+) -> list[tuple[str, str, list[FieldNode], dict[str, Any]]]:
+    """The selected relation fields below ``nodes``: (response key, field, nodes, args)."""
+    gql_type = info.schema.get_type(entity)
+    assert isinstance(gql_type, GraphQLObjectType)
+    fields: dict[str, list[FieldNode]] = {}
+    for node in nodes:
+        _collect(info, node.selection_set, fields)
+    out = []
+    for key, field_nodes in fields.items():
+        veld = field_nodes[0].name.value
+        if (entity, veld) not in RELATIES:
+            continue
+        args = get_argument_values(gql_type.fields[veld], field_nodes[0], info.variable_values)
+        out.append((key, veld, field_nodes, args))
+    return out
+
+
+def _prefetch(
+    info: Info,
+    conn: Any,
+    aanbieder: str,
+    entity: str,
+    rows: list[dict[str, Any]],
+    nodes: list[FieldNode],
+) -> None:
+    """Attach every selected relation of ``rows`` (recursively), one query per field."""
+    if not rows:
+        return
+    lr = _register(info)
+    for key, veld, field_nodes, args in _selected(info, entity, nodes):
+        rel = RELATIES[(entity, veld)]
+        where = _compile(rel.target, args.get("where"))
+        groups = lr.relatie(conn, aanbieder, entity, veld, rows, where)
+        pk = next(iter(ENTITY_TABLES[rel.target].primary_key.columns)).key
+        # One dict per child object, shared by all its parents, so it is prefetched once.
+        children: dict[Any, dict[str, Any]] = {}
+        for group in groups.values():
+            for child in group:
+                children.setdefault(child[pk], child)
+        for row in rows:
+            found = [children[c[pk]] for c in groups.get(row[rel.local], [])]
+            value: Any = found if rel.many else (found[0] if found else None)
+            row.setdefault(PREFETCHED, {})[key] = value
+        _prefetch(info, conn, aanbieder, rel.target, list(children.values()), field_nodes)
+
+
+def _binding(
+    info: Info, aanbieder: str, entity: str, nodes: list[FieldNode]
+) -> list[sa.ColumnElement[bool]]:
+    """Root conditions from ``levering(where: …)`` selected on the root objects."""
+    table = ENTITY_TABLES[entity]
+    out: list[sa.ColumnElement[bool]] = []
+    for _key, veld, _nodes, args in _selected(info, entity, nodes):
+        if veld != "levering":
+            continue
+        cond = _compile("Levering", args.get("where"))
+        if cond is None:
+            continue
+        lev = m.levering
+        out.append(
+            table.c.leveringID.in_(
+                sa.select(lev.c.leveringID).where(lev.c.aanbieder == aanbieder, cond)
+            )
+        )
+    return out
+
+
+def _zoek(info: Info, entity: str, where: dict[str, Any] | None) -> list[dict[str, Any]]:
+    lr = _register(info)
+    agb = _tenant(info)
+    nodes = list(info.field_nodes)
+    conditions = [c for c in (_compile(entity, where),) if c is not None]
+    conditions += _binding(info, agb, entity, nodes)
+    with lr.engine.connect() as conn:
+        rows = lr.zoek(conn, agb, entity, sa.and_(*conditions) if conditions else None)
+        _prefetch(info, conn, agb, entity, rows, nodes)
+    return rows
+
+
+def _resolve_relation(obj: dict[str, Any], info: Info, **_kwargs: Any) -> Any:
+    return obj.get(PREFETCHED, {}).get(info.path.key)
+
+
+def build_read_schema() -> GraphQLSchema:
+    """The network read API: the six root list queries of Leveringsregister 1."""
+    query = QueryType()
+    for root, entity in ROOT_FIELDS.items():
+
+        def resolver(
+            _obj: Any, info: Info, where: dict[str, Any] | None = None, _entity: str = entity
+        ) -> list[dict[str, Any]]:
+            return _zoek(info, _entity, where)
+
+        query.set_field(root, resolver)
+    bindables: list[Any] = [query]
+    for name in ENTITY_TABLES:
+        obj = ObjectType(name)
+        for entity, veld in RELATIES:
+            if entity == name:
+                obj.set_field(veld, _resolve_relation)
+        bindables.append(obj)
+    return build_schema(load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE), bindables)

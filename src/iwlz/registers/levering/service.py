@@ -1,0 +1,611 @@
+"""Leveringsregister service: tenant-scoped writes with domain events, and batched reads.
+
+Each zorgaanbieder (AGB code) is a tenant; every operation takes it explicitly and never
+touches another tenant's rows. Writes take one transaction each: the rows plus their domain
+events (register ``leveringsregister``, tenant = AGB), with ``event_hooks`` run inside it.
+Every event payload carries the record's fields plus ``leveringID``,
+``bemiddelingspecificatieID`` and ``clientID`` of its Levering, so the notification layer can
+build either documented subject form (registers.md §3.5, §4 item 10). Reads load one table per
+query for any number of parents (no N+1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ParamSpec
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from iwlz.core.clock import Clock, SystemClock
+from iwlz.core.events import EventHook, record_event
+from iwlz.graphql.errors import BadUserInput
+from iwlz.registers.levering import models as m
+from iwlz.registers.levering.validation import Veldfout, validate, validate_levering
+
+REGISTER = "leveringsregister"
+
+EVENT_LEVERING_NIEUW = "LeveringGeregistreerd"
+EVENT_LEVERINGPERIODE_NIEUW = "LeveringperiodeGeregistreerd"
+EVENT_LEVERINGPERIODE_GEWIJZIGD = "LeveringperiodeGewijzigd"
+EVENT_BEHANDELINGPERIODE_NIEUW = "BehandelingperiodeGeregistreerd"
+EVENT_UITSTELPERIODE_NIEUW = "UitstelperiodeGeregistreerd"
+EVENT_AFSTEL_NIEUW = "AfstelGeregistreerd"
+EVENT_VERZOEK_NIEUW = "VerzoekGeregistreerd"
+EVENT_VERZOEKAANBIEDER_NIEUW = "VerzoekAanbiederGeregistreerd"
+
+ENTITY_TABLES: dict[str, sa.Table] = {
+    "Client": m.client,
+    "Levering": m.levering,
+    "Leveringperiode": m.leveringperiode,
+    "BehandelingPeriode": m.behandelingperiode,
+    "Uitstelperiode": m.uitstelperiode,
+    "Afstel": m.afstel,
+    "Verzoek": m.verzoek,
+    "VerzoekAanbieder": m.verzoek_aanbieder,
+}
+
+_NEW_EVENTS: dict[str, str] = {
+    "Levering": EVENT_LEVERING_NIEUW,
+    "Leveringperiode": EVENT_LEVERINGPERIODE_NIEUW,
+    "BehandelingPeriode": EVENT_BEHANDELINGPERIODE_NIEUW,
+    "Uitstelperiode": EVENT_UITSTELPERIODE_NIEUW,
+    "Afstel": EVENT_AFSTEL_NIEUW,
+    "Verzoek": EVENT_VERZOEK_NIEUW,
+    "VerzoekAanbieder": EVENT_VERZOEKAANBIEDER_NIEUW,
+}
+
+
+@dataclass(frozen=True)
+class Relatie:
+    """A relation field of an object type: ``target.remote == parent.local``."""
+
+    target: str
+    local: str
+    remote: str
+    many: bool
+
+
+# Relation fields of the LR object types (registers.md §3.2).
+RELATIES: dict[tuple[str, str], Relatie] = {
+    ("Client", "leveringen"): Relatie("Levering", "clientID", "clientID", True),
+    ("Levering", "client"): Relatie("Client", "clientID", "clientID", False),
+    ("Levering", "leveringperiodes"): Relatie("Leveringperiode", "leveringID", "leveringID", True),
+    ("Levering", "uitstelperiodes"): Relatie("Uitstelperiode", "leveringID", "leveringID", True),
+    ("Levering", "afstel"): Relatie("Afstel", "leveringID", "leveringID", False),
+    ("Levering", "verzoeken"): Relatie("Verzoek", "leveringID", "leveringID", True),
+    ("Leveringperiode", "behandelingperiodes"): Relatie(
+        "BehandelingPeriode", "leveringperiodeID", "leveringperiodeID", True
+    ),
+    ("Leveringperiode", "levering"): Relatie("Levering", "leveringID", "leveringID", False),
+    ("BehandelingPeriode", "leveringperiode"): Relatie(
+        "Leveringperiode", "leveringperiodeID", "leveringperiodeID", False
+    ),
+    ("Uitstelperiode", "levering"): Relatie("Levering", "leveringID", "leveringID", False),
+    ("Afstel", "levering"): Relatie("Levering", "leveringID", "leveringID", False),
+    ("Verzoek", "levering"): Relatie("Levering", "leveringID", "leveringID", False),
+    ("Verzoek", "verzoekAanbieders"): Relatie("VerzoekAanbieder", "verzoekID", "verzoekID", True),
+    ("VerzoekAanbieder", "verzoek"): Relatie("Verzoek", "verzoekID", "verzoekID", False),
+}
+
+_CHUNK = 1000
+
+
+@dataclass
+class Uitkomst:
+    """Outcome of a write: the written object's ID and version, or field errors."""
+
+    id: uuid.UUID | None
+    versie: int | None = None
+    fouten: list[Veldfout] = field(default_factory=list)
+
+    @property
+    def geslaagd(self) -> bool:
+        return not self.fouten
+
+
+_P = ParamSpec("_P")
+
+
+class _Afgebroken(Exception):
+    """Rolls a write's transaction back and carries the failed outcome out of it."""
+
+    def __init__(self, uitkomst: Uitkomst) -> None:
+        super().__init__(uitkomst.fouten)
+        self.uitkomst = uitkomst
+
+
+def _afbreekbaar(method: Callable[_P, Uitkomst]) -> Callable[_P, Uitkomst]:
+    """Turn an :class:`_Afgebroken` raised inside the write's transaction into its outcome."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Uitkomst:
+        try:
+            return method(*args, **kwargs)
+        except _Afgebroken as exc:
+            return exc.uitkomst
+
+    return wrapper
+
+
+def _fout(veld: str, code: str, melding: str) -> Uitkomst:
+    return Uitkomst(None, None, [Veldfout(veld, code, melding)])
+
+
+def _new(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.uuid4()
+
+
+def _pk(table: sa.Table) -> sa.Column[Any]:
+    return next(iter(table.primary_key.columns))
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.date):  # datetime included
+        return value.isoformat()
+    return value
+
+
+@dataclass
+class _Batch:
+    """Rows to insert (per table) and their creation events, built before any write."""
+
+    rows: dict[sa.Table, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def add(self, entity: str, row: dict[str, Any]) -> None:
+        self.rows[ENTITY_TABLES[entity]].append(row)
+        self.events.append((entity, row))
+
+
+class Leveringsregister:
+    """All zorgaanbieders' Leveringsregisters in one database, isolated by tenant."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Clock | None = None,
+        event_hooks: Sequence[EventHook] = (),
+        max_results: int = 1000,
+    ) -> None:
+        self.engine = engine
+        self.clock: Clock = clock or SystemClock()
+        # Run inside every write's transaction (the notification rules fill the outbox).
+        self.event_hooks: list[EventHook] = list(event_hooks)
+        self.max_results = max_results
+
+    # -- building rows --------------------------------------------------------------------
+
+    def _row(
+        self, entity: str, aanbieder: str, data: Mapping[str, Any], now: dt.datetime, **links: Any
+    ) -> dict[str, Any]:
+        """A new row of ``entity`` from ``data`` (IDs generated when absent)."""
+        table = ENTITY_TABLES[entity]
+        row = {k: data.get(k) for k in m.field_keys(table)}
+        row.update(links)
+        pk = _pk(table).key
+        row[pk] = _new(data.get(pk))
+        row[m.tenant_column(table).key] = aanbieder
+        if "vaststellingMoment" in table.c and row.get("vaststellingMoment") is None:
+            row["vaststellingMoment"] = now
+        row.update(versie=1, geregistreerdOp=now, gewijzigdOp=now)
+        return row
+
+    def _leveringperiode(
+        self,
+        batch: _Batch,
+        aanbieder: str,
+        levering_id: uuid.UUID,
+        data: Mapping[str, Any],
+        now: dt.datetime,
+    ) -> dict[str, Any]:
+        row = self._row("Leveringperiode", aanbieder, data, now, leveringID=levering_id)
+        batch.add("Leveringperiode", row)
+        for b in data.get("behandelingperiodes") or []:
+            batch.add(
+                "BehandelingPeriode",
+                self._row(
+                    "BehandelingPeriode",
+                    aanbieder,
+                    b,
+                    now,
+                    leveringperiodeID=row["leveringperiodeID"],
+                ),
+            )
+        return row
+
+    def _verzoek(
+        self,
+        batch: _Batch,
+        aanbieder: str,
+        levering_id: uuid.UUID,
+        data: Mapping[str, Any],
+        now: dt.datetime,
+    ) -> dict[str, Any]:
+        row = self._row("Verzoek", aanbieder, data, now, leveringID=levering_id)
+        batch.add("Verzoek", row)
+        for a in data.get("verzoekAanbieders") or []:
+            batch.add(
+                "VerzoekAanbieder",
+                self._row("VerzoekAanbieder", aanbieder, a, now, verzoekID=row["verzoekID"]),
+            )
+        return row
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _event(
+        self,
+        conn: Connection,
+        aanbieder: str,
+        entity: str,
+        event_type: str,
+        row: Mapping[str, Any],
+        levering: Mapping[str, Any],
+        now: dt.datetime,
+        **extra: Any,
+    ) -> None:
+        # The owning aanbieder is the event's tenant; in a VerzoekAanbieder's payload
+        # `aanbieder` is the addressee.
+        keys = m.field_keys(ENTITY_TABLES[entity])
+        payload = {k: _json(row[k]) for k in keys}
+        payload.update(
+            leveringID=str(levering["leveringID"]),
+            bemiddelingspecificatieID=str(levering["bemiddelingspecificatieID"]),
+            clientID=str(levering["clientID"]),
+            **extra,
+        )
+        record_event(
+            conn,
+            register=REGISTER,
+            tenant=aanbieder,
+            aggregate_type=entity,
+            aggregate_id=row[_pk(ENTITY_TABLES[entity]).key],
+            event_type=event_type,
+            payload=payload,
+            occurred_at=now,
+            hooks=self.event_hooks,
+        )
+
+    def _write(
+        self,
+        conn: Connection,
+        aanbieder: str,
+        batch: _Batch,
+        levering: Mapping[str, Any],
+        now: dt.datetime,
+        veld: str,
+    ) -> None:
+        """Insert ``batch`` (parents first) and record its events. IDs already in use abort
+        the whole transaction with :class:`_Afgebroken`."""
+        taken = _taken(conn, batch.rows)
+        if taken:
+            raise _Afgebroken(_fout(veld, "BESTAAT", f"IDs already in use: {', '.join(taken)}"))
+        for table in m.TABLES:
+            if batch.rows.get(table):
+                conn.execute(table.insert(), batch.rows[table])
+        for entity, row in batch.events:
+            self._event(conn, aanbieder, entity, _NEW_EVENTS[entity], row, levering, now)
+
+    def _get(
+        self,
+        conn: Connection,
+        aanbieder: str,
+        entity: str,
+        id_: uuid.UUID,
+        *,
+        lock: bool = False,
+    ) -> dict[str, Any] | None:
+        table = ENTITY_TABLES[entity]
+        stmt = m.labelled(table).where(_pk(table) == id_, m.tenant_column(table) == aanbieder)
+        if lock and conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+        row = conn.execute(stmt).mappings().first()
+        return None if row is None else dict(row)
+
+    def _client(
+        self, conn: Connection, aanbieder: str, data: Mapping[str, Any], now: dt.datetime
+    ) -> tuple[uuid.UUID, Veldfout | None]:
+        """The tenant's client with this BSN; created when new."""
+        c = m.client.c
+        existing = conn.execute(
+            sa.select(c.clientID).where(c.aanbieder == aanbieder, c.bsn == data["bsn"])
+        ).first()
+        if existing is not None:
+            client_id: uuid.UUID = existing.clientID
+            if data.get("clientID") not in (None, client_id):
+                return client_id, Veldfout(
+                    "levering.client.clientID",
+                    "ONGELIJK",
+                    f"The client with this bsn has clientID {client_id}.",
+                )
+            return client_id, None
+        client_id = _new(data.get("clientID"))
+        if conn.execute(sa.select(c.clientID).where(c.clientID == client_id)).first():
+            return client_id, Veldfout(
+                "levering.client.clientID", "BESTAAT", f"Client {client_id} already exists."
+            )
+        conn.execute(
+            m.client.insert().values(
+                clientID=client_id,
+                aanbieder=aanbieder,
+                bsn=data["bsn"],
+                versie=1,
+                geregistreerdOp=now,
+                gewijzigdOp=now,
+            )
+        )
+        return client_id, None
+
+    @_afbreekbaar
+    def registreer_levering(self, aanbieder: str, data: Mapping[str, Any]) -> Uitkomst:
+        """Register a Levering for one bemiddelingspecificatie, with its client (found by BSN
+        or created) and optionally its leveringperiodes (with behandelingperiodes),
+        uitstelperiodes, afstel and verzoeken (with verzoekAanbieders), in one transaction."""
+        fouten = validate_levering(data)
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        lid = _new(data.get("leveringID"))
+        bspec = data["bemiddelingspecificatieID"]
+        lc = m.levering.c
+        with self.engine.begin() as conn:
+            if conn.execute(sa.select(lc.leveringID).where(lc.leveringID == lid)).first():
+                return _fout("levering.leveringID", "BESTAAT", f"Levering {lid} already exists.")
+            if conn.execute(
+                sa.select(lc.leveringID).where(
+                    lc.aanbieder == aanbieder, lc.bemiddelingspecificatieID == bspec
+                )
+            ).first():
+                return _fout(
+                    "levering.bemiddelingspecificatieID",
+                    "BESTAAT",
+                    f"There already is a levering for bemiddelingspecificatie {bspec}.",
+                )
+            client_id, fout = self._client(conn, aanbieder, data["client"], now)
+            if fout is not None:
+                return Uitkomst(None, None, [fout])
+            batch = _Batch()
+            root = self._row(
+                "Levering",
+                aanbieder,
+                {**data, "leveringID": lid},
+                now,
+                clientID=client_id,
+            )
+            batch.add("Levering", root)
+            for p in data.get("leveringperiodes") or []:
+                self._leveringperiode(batch, aanbieder, lid, p, now)
+            for u in data.get("uitstelperiodes") or []:
+                batch.add(
+                    "Uitstelperiode", self._row("Uitstelperiode", aanbieder, u, now, leveringID=lid)
+                )
+            if data.get("afstel") is not None:
+                batch.add(
+                    "Afstel", self._row("Afstel", aanbieder, data["afstel"], now, leveringID=lid)
+                )
+            for v in data.get("verzoeken") or []:
+                self._verzoek(batch, aanbieder, lid, v, now)
+            self._write(conn, aanbieder, batch, root, now, "levering")
+        return Uitkomst(lid, 1)
+
+    @_afbreekbaar
+    def _add_to_levering(
+        self,
+        aanbieder: str,
+        levering_id: uuid.UUID,
+        entity: str,
+        data: Mapping[str, Any],
+    ) -> Uitkomst:
+        pad = entity[0].lower() + entity[1:]
+        fouten = validate(entity, data, pad)
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        with self.engine.begin() as conn:
+            root = self._get(conn, aanbieder, "Levering", levering_id, lock=True)
+            if root is None:
+                return _fout("leveringID", "NIET_GEVONDEN", f"Levering {levering_id} not found.")
+            if entity == "Afstel":
+                a = m.afstel.c
+                if conn.execute(sa.select(a.afstelID).where(a.leveringID == levering_id)).first():
+                    return _fout("leveringID", "BESTAAT", "This levering already has an afstel.")
+            batch = _Batch()
+            if entity == "Leveringperiode":
+                row = self._leveringperiode(batch, aanbieder, levering_id, data, now)
+            elif entity == "Verzoek":
+                row = self._verzoek(batch, aanbieder, levering_id, data, now)
+            else:
+                row = self._row(entity, aanbieder, data, now, leveringID=levering_id)
+                batch.add(entity, row)
+            self._write(conn, aanbieder, batch, root, now, pad)
+        return Uitkomst(row[_pk(ENTITY_TABLES[entity]).key], 1)
+
+    def registreer_leveringperiode(
+        self, aanbieder: str, levering_id: uuid.UUID, data: Mapping[str, Any]
+    ) -> Uitkomst:
+        """Add a leveringperiode (with its behandelingperiodes) to one of the tenant's
+        leveringen."""
+        return self._add_to_levering(aanbieder, levering_id, "Leveringperiode", data)
+
+    def registreer_uitstelperiode(
+        self, aanbieder: str, levering_id: uuid.UUID, data: Mapping[str, Any]
+    ) -> Uitkomst:
+        """Add an uitstelperiode to one of the tenant's leveringen."""
+        return self._add_to_levering(aanbieder, levering_id, "Uitstelperiode", data)
+
+    def registreer_afstel(
+        self, aanbieder: str, levering_id: uuid.UUID, data: Mapping[str, Any]
+    ) -> Uitkomst:
+        """Register the afstel of one of the tenant's leveringen (at most one per levering)."""
+        return self._add_to_levering(aanbieder, levering_id, "Afstel", data)
+
+    def registreer_verzoek(
+        self, aanbieder: str, levering_id: uuid.UUID, data: Mapping[str, Any]
+    ) -> Uitkomst:
+        """Add a verzoek with its verzoekAanbieders (at least one) to a levering."""
+        return self._add_to_levering(aanbieder, levering_id, "Verzoek", data)
+
+    @_afbreekbaar
+    def registreer_behandelingperiode(
+        self, aanbieder: str, leveringperiode_id: uuid.UUID, data: Mapping[str, Any]
+    ) -> Uitkomst:
+        """Add a behandelingperiode to one of the tenant's leveringperiodes."""
+        fouten = validate("BehandelingPeriode", data, "behandelingperiode")
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        with self.engine.begin() as conn:
+            periode = self._get(conn, aanbieder, "Leveringperiode", leveringperiode_id, lock=True)
+            if periode is None:
+                return _fout(
+                    "leveringperiodeID",
+                    "NIET_GEVONDEN",
+                    f"Leveringperiode {leveringperiode_id} not found.",
+                )
+            root = self._get(conn, aanbieder, "Levering", periode["leveringID"])
+            assert root is not None
+            batch = _Batch()
+            row = self._row(
+                "BehandelingPeriode", aanbieder, data, now, leveringperiodeID=leveringperiode_id
+            )
+            batch.add("BehandelingPeriode", row)
+            self._write(conn, aanbieder, batch, root, now, "behandelingperiode")
+        return Uitkomst(row["behandelingperiodeID"], 1)
+
+    def wijzig_leveringperiode(
+        self,
+        aanbieder: str,
+        leveringperiode_id: uuid.UUID,
+        data: Mapping[str, Any],
+        versie: int | None = None,
+    ) -> Uitkomst:
+        """Replace a leveringperiode's fields (not its behandelingperiodes), with an optimistic
+        ``versie`` check. A missing ``vaststellingMoment`` becomes the clock's now."""
+        if data.get("leveringperiodeID") not in (None, leveringperiode_id):
+            return _fout(
+                "leveringperiode.leveringperiodeID",
+                "ONGELIJK",
+                "leveringperiodeID differs from the argument.",
+            )
+        fouten = validate("Leveringperiode", data, "leveringperiode")
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        t = m.leveringperiode
+        with self.engine.begin() as conn:
+            current = self._get(conn, aanbieder, "Leveringperiode", leveringperiode_id, lock=True)
+            if current is None:
+                return _fout(
+                    "leveringperiodeID",
+                    "NIET_GEVONDEN",
+                    f"Leveringperiode {leveringperiode_id} not found.",
+                )
+            if versie is not None and versie != current["versie"]:
+                return _fout(
+                    "versie",
+                    "VERSIECONFLICT",
+                    f"Leveringperiode {leveringperiode_id} is at versie {current['versie']}, "
+                    f"not {versie}.",
+                )
+            root = self._get(conn, aanbieder, "Levering", current["leveringID"])
+            assert root is not None
+            new_version = int(current["versie"]) + 1
+            values = {
+                k: data.get(k)
+                for k in m.field_keys(t)
+                if k not in ("leveringperiodeID", "leveringID")
+            }
+            if values["vaststellingMoment"] is None:
+                values["vaststellingMoment"] = now
+            conn.execute(
+                t.update()
+                .where(t.c.leveringperiodeID == leveringperiode_id)
+                .values(**values, versie=new_version, gewijzigdOp=now)
+            )
+            row = {**current, **values}
+            vorige = {k: _json(current[k]) for k in m.field_keys(t)}
+            self._event(
+                conn,
+                aanbieder,
+                "Leveringperiode",
+                EVENT_LEVERINGPERIODE_GEWIJZIGD,
+                row,
+                root,
+                now,
+                versie=new_version,
+                vorige=vorige,
+            )
+        return Uitkomst(leveringperiode_id, new_version)
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def zoek(
+        self,
+        conn: Connection,
+        aanbieder: str,
+        entity: str,
+        where: sa.ColumnElement[bool] | None = None,
+        order: Sequence[sa.ColumnElement[Any]] = (),
+    ) -> list[dict[str, Any]]:
+        """The tenant's objects of ``entity`` matching ``where`` (flat dicts keyed by field)."""
+        table = ENTITY_TABLES[entity]
+        stmt = m.labelled(table).where(m.tenant_column(table) == aanbieder)
+        if where is not None:
+            stmt = stmt.where(where)
+        stmt = stmt.order_by(*order, _pk(table)).limit(self.max_results + 1)
+        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+        if len(rows) > self.max_results:
+            raise BadUserInput(
+                f"More than {self.max_results} {entity} objects match; narrow the filter."
+            )
+        return rows
+
+    def relatie(
+        self,
+        conn: Connection,
+        aanbieder: str,
+        entity: str,
+        veld: str,
+        parents: Sequence[Mapping[str, Any]],
+        where: sa.ColumnElement[bool] | None = None,
+        order: Sequence[sa.ColumnElement[Any]] = (),
+    ) -> dict[Any, list[dict[str, Any]]]:
+        """Rows of relation ``entity.veld`` for all ``parents`` with one query (per 1000
+        parents), grouped by the parent's join value. Only the tenant's rows."""
+        rel = RELATIES[(entity, veld)]
+        table = ENTITY_TABLES[rel.target]
+        keys = list(dict.fromkeys(p[rel.local] for p in parents if p[rel.local] is not None))
+        out: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        remote = table.c[rel.remote]
+        for i in range(0, len(keys), _CHUNK):
+            stmt = m.labelled(table).where(
+                m.tenant_column(table) == aanbieder, remote.in_(keys[i : i + _CHUNK])
+            )
+            if where is not None:
+                stmt = stmt.where(where)
+            stmt = stmt.order_by(*order, _pk(table))
+            for r in conn.execute(stmt).mappings():
+                row = dict(r)
+                out[row[rel.remote]].append(row)
+        return out
+
+
+def _taken(conn: Connection, rows: Mapping[sa.Table, Sequence[Mapping[str, Any]]]) -> list[str]:
+    """IDs in ``rows`` that are already stored (by any tenant: IDs are global), or repeated."""
+    taken: list[str] = []
+    for table, batch in rows.items():
+        pk = _pk(table)
+        ids_ = [r[pk.key] for r in batch]
+        taken.extend(str(x) for x in dict.fromkeys(x for x in ids_ if ids_.count(x) > 1))
+        for i in range(0, len(ids_), _CHUNK):
+            stmt = sa.select(pk).where(pk.in_(ids_[i : i + _CHUNK]))
+            taken.extend(str(x) for x in conn.execute(stmt).scalars())
+    return taken
