@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def load_all_models() -> None:
+    # Imported for their side effect: each module adds its tables to the shared metadata.
     import iwlz.abonnementen.models
     import iwlz.adresboek.models
     import iwlz.core.events
@@ -13,5 +14,5 @@ def load_all_models() -> None:
     import iwlz.nid.tokens
     import iwlz.notificaties.outbox
     import iwlz.registers.bemiddeling.models
-    import iwlz.registers.levering.models
-    import iwlz.registers.indicatie.models  # noqa: F401
+    import iwlz.registers.indicatie.models
+    import iwlz.registers.levering.models  # noqa: F401

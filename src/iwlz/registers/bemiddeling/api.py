@@ -1,8 +1,10 @@
-"""GraphQL read API of the Bemiddelingsregister (schema 1.1.1), one tenant per request.
+"""GraphQL APIs of the Bemiddelingsregister (schema 1.1.1), one tenant per request: the
+network read API and the responsible zorgkantoor's beheer (write) API.
 
 Context contract: ``context["bemiddelingsregister"]`` is the :class:`Bemiddelingsregister`,
-``context["zorgkantoor"]`` the tenant's UZOVI (from ``/bemiddelingsregister/{uzovi}/graphql``).
-Every query, nested ones included, is restricted to that tenant.
+``context["zorgkantoor"]`` the tenant's UZOVI (from ``/bemiddelingsregister/{uzovi}/graphql``
+or ``/bemiddelingsregister/{uzovi}/beheer/graphql``). Every query and mutation, nested reads
+included, is restricted to that tenant.
 
 Loading: the root resolver runs one query for the root objects, then walks the selection
 set and runs one query per selected relation field for all parents at that level, applying
@@ -12,9 +14,11 @@ prefetched rows by response key, so aliases with different arguments work.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import Any
 
-from ariadne import ObjectType, QueryType
+from ariadne import MutationType, ObjectType, QueryType
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
@@ -41,10 +45,16 @@ from iwlz.graphql.filters import (
 )
 from iwlz.graphql.schema import Info, build_schema, load_sdl
 from iwlz.registers.bemiddeling import models as m
-from iwlz.registers.bemiddeling.service import ENTITY_TABLES, RELATIES, Bemiddelingsregister
+from iwlz.registers.bemiddeling.service import (
+    ENTITY_TABLES,
+    RELATIES,
+    Bemiddelingsregister,
+    Uitkomst,
+)
 
 SCHEMA_PACKAGE = "iwlz.registers.bemiddeling.schema"
 SCHEMA_FILE = "bemiddelingsregister.graphql"
+BEHEER_FILE = "beheer.graphql"
 PREFETCHED = "__relaties"
 
 ROOT_FIELDS = {
@@ -199,13 +209,21 @@ def _prefetch(
         _prefetch(info, conn, zorgkantoor, rel.target, list(children.values()), field_nodes)
 
 
-def _zoek(info: Info, entity: str, where: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _zoek(
+    info: Info,
+    entity: str,
+    where: dict[str, Any] | None,
+    nodes: list[FieldNode] | None = None,
+) -> list[dict[str, Any]]:
+    """The tenant's ``entity`` objects matching ``where``, with the relations selected below
+    ``nodes`` (default: the current field) prefetched."""
     br = _register(info)
     zk = _tenant(info)
     condition, _ = _compile(entity, where, None)
     with br.engine.connect() as conn:
         rows = br.zoek(conn, zk, entity, condition if where else None)
-        _prefetch(info, conn, zk, entity, rows, list(info.field_nodes))
+        field_nodes = list(info.field_nodes) if nodes is None else nodes
+        _prefetch(info, conn, zk, entity, rows, field_nodes)
     return rows
 
 
@@ -232,3 +250,137 @@ def build_read_schema() -> GraphQLSchema:
                 obj.set_field(veld, _resolve_relation)
         bindables.append(obj)
     return build_schema(load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE), bindables)
+
+
+# -- beheer API -----------------------------------------------------------------------------
+
+# Object type -> (its field in the *MutatieResultaat, its ID argument in wijzig/verwijder).
+_OBJECTEN = {
+    "Bemiddeling": ("bemiddeling", "bemiddelingID"),
+    "Bemiddelingspecificatie": ("bemiddelingspecificatie", "bemiddelingspecificatieID"),
+    "Regiehouder": ("regiehouder", "regiehouderID"),
+    "Overdracht": ("overdracht", "overdrachtID"),
+}
+
+
+def _resultaat(info: Info, entity: str, uitkomst: Uitkomst) -> dict[str, Any]:
+    """A ``*MutatieResultaat``: the outcome, and the written object read back (tenant-scoped)
+    with the relations selected below the result's object field."""
+    veld, pk = _OBJECTEN[entity]
+    out: dict[str, Any] = {
+        "geslaagd": uitkomst.geslaagd,
+        "versie": uitkomst.versie,
+        "fouten": [f.as_dict() for f in uitkomst.fouten],
+        veld: None,
+    }
+    if not uitkomst.geslaagd or uitkomst.id is None:
+        return out
+    selected: dict[str, list[FieldNode]] = {}
+    for node in info.field_nodes:
+        _collect(info, node.selection_set, selected)
+    nodes = [n for group in selected.values() for n in group if n.name.value == veld]
+    if nodes:
+        found = _zoek(info, entity, {pk: {"eq": uitkomst.id}}, nodes)
+        out[veld] = found[0] if found else None
+    return out
+
+
+def _verwijderd(id_: uuid.UUID, uitkomst: Uitkomst) -> dict[str, Any]:
+    return {
+        "geslaagd": uitkomst.geslaagd,
+        "id": id_,
+        "fouten": [f.as_dict() for f in uitkomst.fouten],
+    }
+
+
+def _mutaties(mutation: MutationType) -> None:
+    """Bind one resolver per service write; the tenant always comes from the context."""
+
+    def registreer(
+        entity: str, write: Callable[[Bemiddelingsregister, str, dict[str, Any]], Uitkomst]
+    ) -> Callable[..., dict[str, Any]]:
+        def resolve(_obj: Any, info: Info, **kwargs: Any) -> dict[str, Any]:
+            return _resultaat(info, entity, write(_register(info), _tenant(info), kwargs))
+
+        return resolve
+
+    def wijzig(entity: str, method: str) -> Callable[..., dict[str, Any]]:
+        veld, pk = _OBJECTEN[entity]
+
+        def resolve(_obj: Any, info: Info, **kwargs: Any) -> dict[str, Any]:
+            write = getattr(_register(info), method)
+            uitkomst = write(_tenant(info), kwargs[pk], kwargs[veld], kwargs.get("versie"))
+            return _resultaat(info, entity, uitkomst)
+
+        return resolve
+
+    def verwijder(entity: str, method: str) -> Callable[..., dict[str, Any]]:
+        pk = _OBJECTEN[entity][1]
+
+        def resolve(_obj: Any, info: Info, **kwargs: Any) -> dict[str, Any]:
+            write = getattr(_register(info), method)
+            return _verwijderd(kwargs[pk], write(_tenant(info), kwargs[pk], kwargs.get("versie")))
+
+        return resolve
+
+    mutation.set_field(
+        "registreerBemiddeling",
+        registreer(
+            "Bemiddeling", lambda br, zk, a: br.registreer_bemiddeling(zk, a["bemiddeling"])
+        ),
+    )
+    mutation.set_field(
+        "registreerBemiddelingspecificatie",
+        registreer(
+            "Bemiddelingspecificatie",
+            lambda br, zk, a: br.registreer_bemiddelingspecificatie(
+                zk, a["bemiddelingID"], a["bemiddelingspecificatie"]
+            ),
+        ),
+    )
+    mutation.set_field(
+        "registreerRegiehouder",
+        registreer(
+            "Regiehouder",
+            lambda br, zk, a: br.registreer_regiehouder(zk, a["bemiddelingID"], a["regiehouder"]),
+        ),
+    )
+    mutation.set_field(
+        "registreerOverdracht",
+        registreer(
+            "Overdracht",
+            lambda br, zk, a: br.registreer_overdracht(zk, a["bemiddelingID"], a["overdracht"]),
+        ),
+    )
+    for entity, method in (
+        ("Bemiddeling", "bemiddeling"),
+        ("Bemiddelingspecificatie", "bemiddelingspecificatie"),
+        ("Regiehouder", "regiehouder"),
+        ("Overdracht", "overdracht"),
+    ):
+        mutation.set_field(f"wijzig{entity}", wijzig(entity, f"wijzig_{method}"))
+        mutation.set_field(f"verwijder{entity}", verwijder(entity, f"verwijder_{method}"))
+
+
+def build_beheer_schema() -> GraphQLSchema:
+    """The responsible zorgkantoor's write API, with the read queries for its own use."""
+    query = QueryType()
+    for root, entity in ROOT_FIELDS.items():
+
+        def resolver(
+            _obj: Any, info: Info, where: dict[str, Any] | None = None, _entity: str = entity
+        ) -> list[dict[str, Any]]:
+            return _zoek(info, _entity, where)
+
+        query.set_field(root, resolver)
+    mutation = MutationType()
+    _mutaties(mutation)
+    bindables: list[Any] = [query, mutation, ObjectType("Veldfout")]
+    for name in ENTITY_TABLES:
+        obj = ObjectType(name)
+        for entity, veld in RELATIES:
+            if entity == name:
+                obj.set_field(veld, _resolve_relation)
+        bindables.append(obj)
+    sdl = load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE, BEHEER_FILE)
+    return build_schema(sdl, bindables)

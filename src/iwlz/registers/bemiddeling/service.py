@@ -27,16 +27,23 @@ from iwlz.registers.bemiddeling.validation import (
     validate_bemiddeling,
     validate_bemiddelingspecificatie,
     validate_overdracht,
+    validate_regiehouder,
 )
 
 REGISTER = "bemiddelingsregister"
 
 EVENT_BEMIDDELING_NIEUW = "BemiddelingGeregistreerd"
+EVENT_BEMIDDELING_GEWIJZIGD = "BemiddelingGewijzigd"
+EVENT_BEMIDDELING_VERWIJDERD = "BemiddelingVerwijderd"
 EVENT_BSPEC_NIEUW = "BemiddelingspecificatieGeregistreerd"
 EVENT_BSPEC_GEWIJZIGD = "BemiddelingspecificatieGewijzigd"
 EVENT_BSPEC_VERWIJDERD = "BemiddelingspecificatieVerwijderd"
 EVENT_REGIEHOUDER_NIEUW = "RegiehouderGeregistreerd"
+EVENT_REGIEHOUDER_GEWIJZIGD = "RegiehouderGewijzigd"
+EVENT_REGIEHOUDER_VERWIJDERD = "RegiehouderVerwijderd"
 EVENT_OVERDRACHT_NIEUW = "OverdrachtGeregistreerd"
+EVENT_OVERDRACHT_GEWIJZIGD = "OverdrachtGewijzigd"
+EVENT_OVERDRACHT_VERWIJDERD = "OverdrachtVerwijderd"
 
 ENTITY_TABLES: dict[str, sa.Table] = {
     "Client": m.client,
@@ -137,6 +144,63 @@ def _pk(table: sa.Table) -> sa.Column[Any]:
     return next(iter(table.primary_key.columns))
 
 
+def _moment_iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class _Afbreken(Exception):
+    """Raised inside a write's transaction to roll it back and report field errors."""
+
+    def __init__(self, *fouten: Veldfout) -> None:
+        super().__init__(fouten)
+        self.fouten = list(fouten)
+
+
+def _lock(
+    conn: Connection,
+    table: sa.Table,
+    zorgkantoor: str,
+    id_: uuid.UUID,
+    versie: int | None,
+    naam: str,
+) -> dict[str, Any]:
+    """The tenant's row ``id_`` of ``table``, locked on PostgreSQL, with the optimistic
+    ``versie`` check. Raises :class:`_Afbreken` (NIET_GEVONDEN, VERSIECONFLICT)."""
+    pk = _pk(table)
+    stmt = m.labelled(table).where(pk == id_, table.c.zorgkantoor == zorgkantoor)
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    row = conn.execute(stmt).mappings().first()
+    if row is None:
+        raise _Afbreken(Veldfout(pk.key, "NIET_GEVONDEN", f"{naam} {id_} not found."))
+    if versie is not None and versie != row["versie"]:
+        raise _Afbreken(
+            Veldfout(
+                "versie",
+                "VERSIECONFLICT",
+                f"{naam} {id_} is at versie {row['versie']}, not {versie}.",
+            )
+        )
+    return dict(row)
+
+
+def _rows(conn: Connection, table: sa.Table, where: sa.ColumnElement[bool]) -> list[dict[str, Any]]:
+    stmt = m.labelled(table).where(where).order_by(_pk(table))
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def _bspec_ref(bspec: Mapping[str, Any]) -> dict[str, Any]:
+    """What the regiehouder notification rules need of each bemiddelingspecificatie."""
+    return {
+        "bemiddelingspecificatieID": str(bspec["bemiddelingspecificatieID"]),
+        "instelling": bspec["instelling"],
+        "uitvoerendZorgkantoor": bspec["uitvoerendZorgkantoor"],
+        "toewijzingIngangsdatum": _iso(bspec["toewijzingIngangsdatum"]),
+        "toewijzingEinddatum": _iso(bspec["toewijzingEinddatum"]),
+        "vaststellingMoment": _moment_iso(bspec["vaststellingMoment"]),
+    }
+
+
 class Bemiddelingsregister:
     """All zorgkantoren's Bemiddelingsregisters in one database, isolated by tenant."""
 
@@ -195,6 +259,55 @@ class Bemiddelingsregister:
             "vaststellingMoment": moment.isoformat() if moment is not None else None,
         }
 
+    @staticmethod
+    def _bemiddeling_payload(bemiddeling: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "bemiddelingID": str(bemiddeling["bemiddelingID"]),
+            "clientID": str(bemiddeling["clientID"]),
+            "wlzIndicatieID": str(bemiddeling["wlzIndicatieID"]),
+            "verantwoordelijkZorgkantoor": bemiddeling["verantwoordelijkZorgkantoor"],
+            "verantwoordelijkheidIngangsdatum": _iso(
+                bemiddeling["verantwoordelijkheidIngangsdatum"]
+            ),
+            "verantwoordelijkheidEinddatum": _iso(bemiddeling["verantwoordelijkheidEinddatum"]),
+        }
+
+    @staticmethod
+    def _regiehouder_payload(
+        zorgkantoor: str, regiehouder: Mapping[str, Any], bspecs: Sequence[Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """Regiehouder event payload, with the bemiddeling's bemiddelingspecificaties at the
+        time of the write (recipients of the *_REGIEHOUDER_ZORGKANTOOR notifications)."""
+        return {
+            "bemiddelingID": str(regiehouder["bemiddelingID"]),
+            "regiehouderID": str(regiehouder["regiehouderID"]),
+            "instelling": regiehouder["instelling"],
+            "ingangsdatum": _iso(regiehouder["ingangsdatum"]),
+            "einddatum": _iso(regiehouder["einddatum"]),
+            "regierol": regiehouder["regierol"],
+            "verantwoordelijkZorgkantoor": zorgkantoor,
+            "bemiddelingspecificaties": [_bspec_ref(b) for b in bspecs],
+        }
+
+    @staticmethod
+    def _overdracht_payload(
+        zorgkantoor: str,
+        bemiddeling: Mapping[str, Any],
+        overdracht: Mapping[str, Any],
+        specs: Sequence[Mapping[str, Any]],
+    ) -> dict[str, Any]:
+        return {
+            "overdrachtID": str(overdracht["overdrachtID"]),
+            "bemiddelingID": str(bemiddeling["bemiddelingID"]),
+            "wlzIndicatieID": str(bemiddeling["wlzIndicatieID"]),
+            "afzender": zorgkantoor,
+            "verantwoordelijkZorgkantoor": overdracht["verantwoordelijkZorgkantoor"],
+            "overdrachtDatum": _iso(overdracht["overdrachtDatum"]),
+            "verhuisDatum": _iso(overdracht["verhuisDatum"]),
+            "overdrachtspecificatieIDs": [str(s["overdrachtspecificatieID"]) for s in specs],
+            "bemiddelingspecificatieIDs": [str(s["bemiddelingspecificatieID"]) for s in specs],
+        }
+
     # -- writes ---------------------------------------------------------------------------
 
     def registreer_bemiddeling(self, zorgkantoor: str, data: Mapping[str, Any]) -> Uitkomst:
@@ -206,99 +319,94 @@ class Bemiddelingsregister:
         now = self.clock.now()
         bid = _new(data.get("bemiddelingID"))
         client_data: Mapping[str, Any] = data["client"]
-        with self.engine.begin() as conn:
-            if conn.execute(
-                sa.select(m.bemiddeling.c.bemiddelingID).where(m.bemiddeling.c.bemiddelingID == bid)
-            ).first():
-                return _fout(
-                    "bemiddeling.bemiddelingID", "BESTAAT", f"Bemiddeling {bid} already exists."
-                )
-            client_id, fout = self._client(conn, zorgkantoor, client_data, now)
-            if fout is not None:
-                return Uitkomst(None, None, [fout])
-            root = _cols(
-                m.bemiddeling,
-                data,
-                bemiddelingID=bid,
-                clientID=client_id,
-                zorgkantoor=zorgkantoor,
-                verantwoordelijkZorgkantoor=zorgkantoor,
-            )
-            bspecs = [
-                _cols(
-                    m.bemiddelingspecificatie,
-                    b,
-                    bemiddelingspecificatieID=_new(b.get("bemiddelingspecificatieID")),
-                    bemiddelingID=bid,
-                    zorgkantoor=zorgkantoor,
-                )
-                for b in data.get("bemiddelingspecificatie") or []
-            ]
-            regie = [
-                _cols(
-                    m.regiehouder,
-                    r,
-                    regiehouderID=_new(r.get("regiehouderID")),
+        try:
+            with self.engine.begin() as conn:
+                if conn.execute(
+                    sa.select(m.bemiddeling.c.bemiddelingID).where(
+                        m.bemiddeling.c.bemiddelingID == bid
+                    )
+                ).first():
+                    return _fout(
+                        "bemiddeling.bemiddelingID", "BESTAAT", f"Bemiddeling {bid} already exists."
+                    )
+                client_id, fout = self._client(conn, zorgkantoor, client_data, now)
+                if fout is not None:
+                    raise _Afbreken(fout)
+                root = _cols(
+                    m.bemiddeling,
+                    data,
                     bemiddelingID=bid,
                     clientID=client_id,
                     zorgkantoor=zorgkantoor,
+                    verantwoordelijkZorgkantoor=zorgkantoor,
                 )
-                for r in data.get("regiehouder") or []
-            ]
-            taken = _taken(conn, {m.bemiddelingspecificatie: bspecs, m.regiehouder: regie})
-            if taken:
-                return _fout("bemiddeling", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
-            stamp = {"versie": 1, "geregistreerdOp": now, "gewijzigdOp": now}
-            conn.execute(m.bemiddeling.insert(), [{**root, **stamp}])
-            if bspecs:
-                conn.execute(m.bemiddelingspecificatie.insert(), [{**b, **stamp} for b in bspecs])
-            if regie:
-                conn.execute(m.regiehouder.insert(), [{**r, **stamp} for r in regie])
-            self._event(
-                conn,
-                zorgkantoor,
-                "Bemiddeling",
-                bid,
-                EVENT_BEMIDDELING_NIEUW,
-                {
-                    "bemiddelingID": str(bid),
-                    "clientID": str(client_id),
-                    "wlzIndicatieID": str(root["wlzIndicatieID"]),
-                    "verantwoordelijkZorgkantoor": zorgkantoor,
-                    "verantwoordelijkheidIngangsdatum": _iso(
-                        root["verantwoordelijkheidIngangsdatum"]
-                    ),
-                    "verantwoordelijkheidEinddatum": _iso(root["verantwoordelijkheidEinddatum"]),
-                },
-                now,
-            )
-            for b in bspecs:
+                bspecs = [
+                    _cols(
+                        m.bemiddelingspecificatie,
+                        b,
+                        bemiddelingspecificatieID=_new(b.get("bemiddelingspecificatieID")),
+                        bemiddelingID=bid,
+                        zorgkantoor=zorgkantoor,
+                    )
+                    for b in data.get("bemiddelingspecificatie") or []
+                ]
+                regie = [
+                    _cols(
+                        m.regiehouder,
+                        r,
+                        regiehouderID=_new(r.get("regiehouderID")),
+                        bemiddelingID=bid,
+                        clientID=client_id,
+                        zorgkantoor=zorgkantoor,
+                    )
+                    for r in data.get("regiehouder") or []
+                ]
+                taken = _taken(conn, {m.bemiddelingspecificatie: bspecs, m.regiehouder: regie})
+                if taken:
+                    raise _Afbreken(
+                        Veldfout(
+                            "bemiddeling", "BESTAAT", f"IDs already in use: {', '.join(taken)}"
+                        )
+                    )
+                stamp = {"versie": 1, "geregistreerdOp": now, "gewijzigdOp": now}
+                conn.execute(m.bemiddeling.insert(), [{**root, **stamp}])
+                if bspecs:
+                    conn.execute(
+                        m.bemiddelingspecificatie.insert(), [{**b, **stamp} for b in bspecs]
+                    )
+                if regie:
+                    conn.execute(m.regiehouder.insert(), [{**r, **stamp} for r in regie])
                 self._event(
                     conn,
                     zorgkantoor,
-                    "Bemiddelingspecificatie",
-                    b["bemiddelingspecificatieID"],
-                    EVENT_BSPEC_NIEUW,
-                    self._bspec_payload(zorgkantoor, root, b),
+                    "Bemiddeling",
+                    bid,
+                    EVENT_BEMIDDELING_NIEUW,
+                    self._bemiddeling_payload(root),
                     now,
                 )
-            for r in regie:
-                self._event(
-                    conn,
-                    zorgkantoor,
-                    "Regiehouder",
-                    r["regiehouderID"],
-                    EVENT_REGIEHOUDER_NIEUW,
-                    {
-                        "bemiddelingID": str(bid),
-                        "regiehouderID": str(r["regiehouderID"]),
-                        "instelling": r["instelling"],
-                        "ingangsdatum": _iso(r["ingangsdatum"]),
-                        "einddatum": _iso(r["einddatum"]),
-                        "verantwoordelijkZorgkantoor": zorgkantoor,
-                    },
-                    now,
-                )
+                for b in bspecs:
+                    self._event(
+                        conn,
+                        zorgkantoor,
+                        "Bemiddelingspecificatie",
+                        b["bemiddelingspecificatieID"],
+                        EVENT_BSPEC_NIEUW,
+                        self._bspec_payload(zorgkantoor, root, b),
+                        now,
+                    )
+                for r in regie:
+                    self._event(
+                        conn,
+                        zorgkantoor,
+                        "Regiehouder",
+                        r["regiehouderID"],
+                        EVENT_REGIEHOUDER_NIEUW,
+                        self._regiehouder_payload(zorgkantoor, r, bspecs),
+                        now,
+                    )
+        except _Afbreken as exc:
+            return Uitkomst(None, None, exc.fouten)
         return Uitkomst(bid, 1)
 
     def _client(
@@ -577,77 +685,471 @@ class Bemiddelingsregister:
         if fouten:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
+        try:
+            with self.engine.begin() as conn:
+                root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
+                if root is None:
+                    return _fout(
+                        "bemiddelingID", "NIET_GEVONDEN", f"Bemiddeling {bemiddeling_id} not found."
+                    )
+                o = m.overdracht.c
+                if conn.execute(
+                    sa.select(o.overdrachtID).where(o.bemiddelingID == bemiddeling_id)
+                ).first():
+                    return _fout(
+                        "bemiddelingID", "BESTAAT", "This bemiddeling already has an overdracht."
+                    )
+                oid = _new(data.get("overdrachtID"))
+                row = _cols(m.overdracht, data, overdrachtID=oid, bemiddelingID=bemiddeling_id)
+                row.update(
+                    zorgkantoor=zorgkantoor,
+                    vaststellingMoment=data.get("vaststellingMoment") or now,
+                )
+                specs = self._ospecs(conn, zorgkantoor, bemiddeling_id, oid, data)
+                taken = _taken(conn, {m.overdracht: [row], m.overdrachtspecificatie: specs})
+                if taken:
+                    return _fout("overdracht", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
+                conn.execute(
+                    m.overdracht.insert().values(
+                        **row, versie=1, geregistreerdOp=now, gewijzigdOp=now
+                    )
+                )
+                if specs:
+                    conn.execute(m.overdrachtspecificatie.insert(), specs)
+                self._event(
+                    conn,
+                    zorgkantoor,
+                    "Overdracht",
+                    oid,
+                    EVENT_OVERDRACHT_NIEUW,
+                    self._overdracht_payload(zorgkantoor, root, row, specs),
+                    now,
+                )
+        except _Afbreken as exc:
+            return Uitkomst(None, None, exc.fouten)
+        return Uitkomst(oid, 1)
+
+    @staticmethod
+    def _ospecs(
+        conn: Connection,
+        zorgkantoor: str,
+        bemiddeling_id: uuid.UUID,
+        overdracht_id: uuid.UUID,
+        data: Mapping[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Rows for the given overdrachtspecificaties; each must refer to a
+        bemiddelingspecificatie of the same bemiddeling."""
+        t = m.bemiddelingspecificatie
+        own = set(
+            conn.execute(
+                sa.select(t.c.bemiddelingspecificatieID).where(
+                    t.c.bemiddelingID == bemiddeling_id, t.c.zorgkantoor == zorgkantoor
+                )
+            ).scalars()
+        )
+        specs = []
+        for i, s in enumerate(data.get("overdrachtspecificatie") or []):
+            if s["bemiddelingspecificatieID"] not in own:
+                raise _Afbreken(
+                    Veldfout(
+                        f"overdracht.overdrachtspecificatie[{i}].bemiddelingspecificatieID",
+                        "NIET_GEVONDEN",
+                        "Not a bemiddelingspecificatie of this bemiddeling.",
+                    )
+                )
+            specs.append(
+                _cols(
+                    m.overdrachtspecificatie,
+                    s,
+                    overdrachtspecificatieID=_new(s.get("overdrachtspecificatieID")),
+                    overdrachtID=overdracht_id,
+                    bemiddelingID=bemiddeling_id,
+                    zorgkantoor=zorgkantoor,
+                )
+            )
+        return specs
+
+    def wijzig_overdracht(
+        self,
+        zorgkantoor: str,
+        overdracht_id: uuid.UUID,
+        data: Mapping[str, Any],
+        versie: int | None = None,
+    ) -> Uitkomst:
+        """Replace an overdracht's content and its overdrachtspecificaties (optimistic
+        ``versie`` check). A missing vaststellingMoment becomes the moment of the change."""
+        if data.get("overdrachtID") not in (None, overdracht_id):
+            return _fout(
+                "overdracht.overdrachtID", "ONGELIJK", "overdrachtID differs from the argument."
+            )
+        fouten = validate_overdracht(data, zorgkantoor)
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        t, st = m.overdracht, m.overdrachtspecificatie
+        try:
+            with self.engine.begin() as conn:
+                current = _lock(conn, t, zorgkantoor, overdracht_id, versie, "Overdracht")
+                bemiddeling_id = current["bemiddelingID"]
+                root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
+                assert root is not None
+                old_specs = _rows(conn, st, st.c.overdrachtID == overdracht_id)
+                conn.execute(st.delete().where(st.c.overdrachtID == overdracht_id))
+                specs = self._ospecs(conn, zorgkantoor, bemiddeling_id, overdracht_id, data)
+                taken = _taken(conn, {st: specs})
+                if taken:
+                    raise _Afbreken(
+                        Veldfout("overdracht", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
+                    )
+                values = _cols(
+                    t,
+                    data,
+                    overdrachtID=overdracht_id,
+                    bemiddelingID=bemiddeling_id,
+                    zorgkantoor=zorgkantoor,
+                    vaststellingMoment=data.get("vaststellingMoment") or now,
+                )
+                new_version = int(current["versie"]) + 1
+                conn.execute(
+                    t.update()
+                    .where(t.c.overdrachtID == overdracht_id)
+                    .values(**values, versie=new_version, gewijzigdOp=now)
+                )
+                if specs:
+                    conn.execute(st.insert(), specs)
+                payload = self._overdracht_payload(zorgkantoor, root, values, specs)
+                payload["versie"] = new_version
+                payload["vorige"] = self._overdracht_payload(zorgkantoor, root, current, old_specs)
+                self._event(
+                    conn,
+                    zorgkantoor,
+                    "Overdracht",
+                    overdracht_id,
+                    EVENT_OVERDRACHT_GEWIJZIGD,
+                    payload,
+                    now,
+                )
+        except _Afbreken as exc:
+            return Uitkomst(None, None, exc.fouten)
+        return Uitkomst(overdracht_id, new_version)
+
+    def verwijder_overdracht(
+        self, zorgkantoor: str, overdracht_id: uuid.UUID, versie: int | None = None
+    ) -> Uitkomst:
+        """Delete an overdracht with its overdrachtspecificaties."""
+        now = self.clock.now()
+        try:
+            with self.engine.begin() as conn:
+                current = _lock(
+                    conn, m.overdracht, zorgkantoor, overdracht_id, versie, "Overdracht"
+                )
+                root = self._bemiddeling(conn, zorgkantoor, current["bemiddelingID"])
+                assert root is not None
+                self._verwijder_overdracht(conn, zorgkantoor, root, current, now)
+        except _Afbreken as exc:
+            return Uitkomst(None, None, exc.fouten)
+        return Uitkomst(overdracht_id, None)
+
+    def _verwijder_overdracht(
+        self,
+        conn: Connection,
+        zorgkantoor: str,
+        root: Mapping[str, Any],
+        overdracht: Mapping[str, Any],
+        now: dt.datetime,
+    ) -> None:
+        st = m.overdrachtspecificatie
+        oid = overdracht["overdrachtID"]
+        specs = _rows(conn, st, st.c.overdrachtID == oid)
+        conn.execute(st.delete().where(st.c.overdrachtID == oid))
+        conn.execute(m.overdracht.delete().where(m.overdracht.c.overdrachtID == oid))
+        self._event(
+            conn,
+            zorgkantoor,
+            "Overdracht",
+            oid,
+            EVENT_OVERDRACHT_VERWIJDERD,
+            self._overdracht_payload(zorgkantoor, root, overdracht, specs),
+            now,
+        )
+
+    def registreer_regiehouder(
+        self, zorgkantoor: str, bemiddeling_id: uuid.UUID, data: Mapping[str, Any]
+    ) -> Uitkomst:
+        """Add a regiehouder to one of the tenant's bemiddelingen."""
+        fouten = validate_regiehouder(data)
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        t = m.regiehouder
         with self.engine.begin() as conn:
             root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
             if root is None:
                 return _fout(
                     "bemiddelingID", "NIET_GEVONDEN", f"Bemiddeling {bemiddeling_id} not found."
                 )
-            o = m.overdracht.c
-            if conn.execute(
-                sa.select(o.overdrachtID).where(o.bemiddelingID == bemiddeling_id)
-            ).first():
-                return _fout(
-                    "bemiddelingID", "BESTAAT", "This bemiddeling already has an overdracht."
-                )
-            oid = _new(data.get("overdrachtID"))
-            row = _cols(m.overdracht, data, overdrachtID=oid, bemiddelingID=bemiddeling_id)
-            row.update(
-                zorgkantoor=zorgkantoor, vaststellingMoment=data.get("vaststellingMoment") or now
+            row = _cols(
+                t,
+                data,
+                regiehouderID=_new(data.get("regiehouderID")),
+                bemiddelingID=bemiddeling_id,
+                clientID=root["clientID"],
+                zorgkantoor=zorgkantoor,
             )
-            own = set(
-                conn.execute(
-                    sa.select(m.bemiddelingspecificatie.c.bemiddelingspecificatieID).where(
-                        m.bemiddelingspecificatie.c.bemiddelingID == bemiddeling_id
-                    )
-                ).scalars()
-            )
-            specs = []
-            for i, s in enumerate(data.get("overdrachtspecificatie") or []):
-                if s["bemiddelingspecificatieID"] not in own:
-                    return _fout(
-                        f"overdracht.overdrachtspecificatie[{i}].bemiddelingspecificatieID",
-                        "NIET_GEVONDEN",
-                        "Not a bemiddelingspecificatie of this bemiddeling.",
-                    )
-                specs.append(
-                    _cols(
-                        m.overdrachtspecificatie,
-                        s,
-                        overdrachtspecificatieID=_new(s.get("overdrachtspecificatieID")),
-                        overdrachtID=oid,
-                        bemiddelingID=bemiddeling_id,
-                        zorgkantoor=zorgkantoor,
-                    )
-                )
-            taken = _taken(conn, {m.overdracht: [row], m.overdrachtspecificatie: specs})
+            taken = _taken(conn, {t: [row]})
             if taken:
-                return _fout("overdracht", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
-            conn.execute(
-                m.overdracht.insert().values(**row, versie=1, geregistreerdOp=now, gewijzigdOp=now)
-            )
-            if specs:
-                conn.execute(m.overdrachtspecificatie.insert(), specs)
+                return _fout(
+                    "regiehouder.regiehouderID",
+                    "BESTAAT",
+                    f"IDs already in use: {', '.join(taken)}",
+                )
+            conn.execute(t.insert().values(**row, versie=1, geregistreerdOp=now, gewijzigdOp=now))
+            rid = row["regiehouderID"]
+            bspecs = self._bspecs(conn, bemiddeling_id)
             self._event(
                 conn,
                 zorgkantoor,
-                "Overdracht",
-                oid,
-                EVENT_OVERDRACHT_NIEUW,
-                {
-                    "overdrachtID": str(oid),
-                    "bemiddelingID": str(bemiddeling_id),
-                    "wlzIndicatieID": str(root["wlzIndicatieID"]),
-                    "afzender": zorgkantoor,
-                    "verantwoordelijkZorgkantoor": row["verantwoordelijkZorgkantoor"],
-                    "overdrachtDatum": _iso(row["overdrachtDatum"]),
-                    "overdrachtspecificatieIDs": [
-                        str(s["overdrachtspecificatieID"]) for s in specs
-                    ],
-                },
+                "Regiehouder",
+                rid,
+                EVENT_REGIEHOUDER_NIEUW,
+                self._regiehouder_payload(zorgkantoor, row, bspecs),
                 now,
             )
-        return Uitkomst(oid, 1)
+        return Uitkomst(rid, 1)
+
+    @staticmethod
+    def _bspecs(conn: Connection, bemiddeling_id: uuid.UUID) -> list[dict[str, Any]]:
+        t = m.bemiddelingspecificatie
+        return _rows(conn, t, t.c.bemiddelingID == bemiddeling_id)
+
+    def wijzig_regiehouder(
+        self,
+        zorgkantoor: str,
+        regiehouder_id: uuid.UUID,
+        data: Mapping[str, Any],
+        versie: int | None = None,
+    ) -> Uitkomst:
+        """Replace a regiehouder's content (optimistic ``versie`` check)."""
+        if data.get("regiehouderID") not in (None, regiehouder_id):
+            return _fout(
+                "regiehouder.regiehouderID", "ONGELIJK", "regiehouderID differs from the argument."
+            )
+        fouten = validate_regiehouder(data)
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        t = m.regiehouder
+        try:
+            with self.engine.begin() as conn:
+                current = _lock(conn, t, zorgkantoor, regiehouder_id, versie, "Regiehouder")
+                values = _cols(
+                    t,
+                    data,
+                    regiehouderID=regiehouder_id,
+                    bemiddelingID=current["bemiddelingID"],
+                    clientID=current["clientID"],
+                    zorgkantoor=zorgkantoor,
+                )
+                new_version = int(current["versie"]) + 1
+                conn.execute(
+                    t.update()
+                    .where(t.c.regiehouderID == regiehouder_id)
+                    .values(**values, versie=new_version, gewijzigdOp=now)
+                )
+                bspecs = self._bspecs(conn, current["bemiddelingID"])
+                payload = self._regiehouder_payload(zorgkantoor, values, bspecs)
+                payload["versie"] = new_version
+                vorige = self._regiehouder_payload(zorgkantoor, current, bspecs)
+                vorige.pop("bemiddelingspecificaties")
+                payload["vorige"] = vorige
+                self._event(
+                    conn,
+                    zorgkantoor,
+                    "Regiehouder",
+                    regiehouder_id,
+                    EVENT_REGIEHOUDER_GEWIJZIGD,
+                    payload,
+                    now,
+                )
+        except _Afbreken as exc:
+            return Uitkomst(None, None, exc.fouten)
+        return Uitkomst(regiehouder_id, new_version)
+
+    def verwijder_regiehouder(
+        self, zorgkantoor: str, regiehouder_id: uuid.UUID, versie: int | None = None
+    ) -> Uitkomst:
+        """Delete a regiehouder."""
+        now = self.clock.now()
+        t = m.regiehouder
+        try:
+            with self.engine.begin() as conn:
+                current = _lock(conn, t, zorgkantoor, regiehouder_id, versie, "Regiehouder")
+                conn.execute(t.delete().where(t.c.regiehouderID == regiehouder_id))
+                bspecs = self._bspecs(conn, current["bemiddelingID"])
+                self._event(
+                    conn,
+                    zorgkantoor,
+                    "Regiehouder",
+                    regiehouder_id,
+                    EVENT_REGIEHOUDER_VERWIJDERD,
+                    self._regiehouder_payload(zorgkantoor, current, bspecs),
+                    now,
+                )
+        except _Afbreken as exc:
+            return Uitkomst(None, None, exc.fouten)
+        return Uitkomst(regiehouder_id, None)
+
+    def wijzig_bemiddeling(
+        self,
+        zorgkantoor: str,
+        bemiddeling_id: uuid.UUID,
+        data: Mapping[str, Any],
+        versie: int | None = None,
+    ) -> Uitkomst:
+        """Replace a bemiddeling's own fields and its client's data (optimistic ``versie``).
+
+        The client keeps its BSN; contact lists given replace the stored ones. Children
+        (bemiddelingspecificaties, regiehouders, overdracht) change through their own writes.
+        """
+        if data.get("bemiddelingID") not in (None, bemiddeling_id):
+            return _fout(
+                "bemiddeling.bemiddelingID", "ONGELIJK", "bemiddelingID differs from the argument."
+            )
+        for veld in ("bemiddelingspecificatie", "regiehouder"):
+            if data.get(veld):
+                return _fout(
+                    f"bemiddeling.{veld}",
+                    "NIET_TOEGESTAAN",
+                    f"Change {veld} objects with their own mutations.",
+                )
+        fouten = validate_bemiddeling(data, zorgkantoor)
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        t = m.bemiddeling
+        try:
+            with self.engine.begin() as conn:
+                current = _lock(conn, t, zorgkantoor, bemiddeling_id, versie, "Bemiddeling")
+                bsn = conn.execute(
+                    sa.select(m.client.c.bsn).where(m.client.c.clientID == current["clientID"])
+                ).scalar_one()
+                if data["client"]["bsn"] != bsn:
+                    raise _Afbreken(
+                        Veldfout(
+                            "bemiddeling.client.bsn",
+                            "ONGELIJK",
+                            "A bemiddeling's client cannot change; register a new bemiddeling.",
+                        )
+                    )
+                _, fout = self._client(conn, zorgkantoor, data["client"], now)
+                if fout is not None:
+                    raise _Afbreken(fout)
+                values = {
+                    k: data.get(k)
+                    for k in (
+                        "wlzIndicatieID",
+                        "verantwoordelijkheidIngangsdatum",
+                        "verantwoordelijkheidEinddatum",
+                    )
+                }
+                new_version = int(current["versie"]) + 1
+                conn.execute(
+                    t.update()
+                    .where(t.c.bemiddelingID == bemiddeling_id)
+                    .values(**values, versie=new_version, gewijzigdOp=now)
+                )
+                payload = self._bemiddeling_payload({**current, **values})
+                payload["versie"] = new_version
+                payload["vorige"] = self._bemiddeling_payload(current)
+                self._event(
+                    conn,
+                    zorgkantoor,
+                    "Bemiddeling",
+                    bemiddeling_id,
+                    EVENT_BEMIDDELING_GEWIJZIGD,
+                    payload,
+                    now,
+                )
+        except _Afbreken as exc:
+            return Uitkomst(None, None, exc.fouten)
+        return Uitkomst(bemiddeling_id, new_version)
+
+    def verwijder_bemiddeling(
+        self, zorgkantoor: str, bemiddeling_id: uuid.UUID, versie: int | None = None
+    ) -> Uitkomst:
+        """Delete a bemiddeling with everything below it, and its client (with contact data)
+        when no other bemiddeling refers to it. Each deleted overdracht, regiehouder and
+        bemiddelingspecificatie gets its own delete event (the notification rules need them),
+        then the bemiddeling."""
+        now = self.clock.now()
+        try:
+            with self.engine.begin() as conn:
+                root = _lock(
+                    conn, m.bemiddeling, zorgkantoor, bemiddeling_id, versie, "Bemiddeling"
+                )
+                o = m.overdracht
+                for ov in _rows(conn, o, o.c.bemiddelingID == bemiddeling_id):
+                    self._verwijder_overdracht(conn, zorgkantoor, root, ov, now)
+                bspecs = self._bspecs(conn, bemiddeling_id)
+                r = m.regiehouder
+                regie = _rows(conn, r, r.c.bemiddelingID == bemiddeling_id)
+                conn.execute(r.delete().where(r.c.bemiddelingID == bemiddeling_id))
+                for rh in regie:
+                    self._event(
+                        conn,
+                        zorgkantoor,
+                        "Regiehouder",
+                        rh["regiehouderID"],
+                        EVENT_REGIEHOUDER_VERWIJDERD,
+                        self._regiehouder_payload(zorgkantoor, rh, bspecs),
+                        now,
+                    )
+                b = m.bemiddelingspecificatie
+                conn.execute(b.delete().where(b.c.bemiddelingID == bemiddeling_id))
+                for bs in bspecs:
+                    # Its siblings go too (each with its own event): rules can tell by the flag.
+                    payload = self._bspec_payload(zorgkantoor, root, bs)
+                    payload["bemiddelingVerwijderd"] = True
+                    self._event(
+                        conn,
+                        zorgkantoor,
+                        "Bemiddelingspecificatie",
+                        bs["bemiddelingspecificatieID"],
+                        EVENT_BSPEC_VERWIJDERD,
+                        payload,
+                        now,
+                    )
+                conn.execute(
+                    m.bemiddeling.delete().where(m.bemiddeling.c.bemiddelingID == bemiddeling_id)
+                )
+                client_id = root["clientID"]
+                client_weg = not conn.execute(
+                    sa.select(m.bemiddeling.c.bemiddelingID)
+                    .where(m.bemiddeling.c.clientID == client_id)
+                    .limit(1)
+                ).first()
+                if client_weg:
+                    for table in (
+                        m.contactpersoon_contactgegevens,
+                        m.contactpersoon,
+                        m.client_contactgegevens,
+                        m.client,
+                    ):
+                        conn.execute(table.delete().where(table.c.clientID == client_id))
+                payload = self._bemiddeling_payload(root)
+                payload["clientVerwijderd"] = client_weg
+                self._event(
+                    conn,
+                    zorgkantoor,
+                    "Bemiddeling",
+                    bemiddeling_id,
+                    EVENT_BEMIDDELING_VERWIJDERD,
+                    payload,
+                    now,
+                )
+        except _Afbreken as exc:
+            return Uitkomst(None, None, exc.fouten)
+        return Uitkomst(bemiddeling_id, None)
 
     # -- reads ----------------------------------------------------------------------------
 
