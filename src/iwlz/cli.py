@@ -490,14 +490,12 @@ def dev_token(
     nid = build_nid(settings, engine, SystemClock())
     base = settings.public_url.rstrip("/")
     # The audiences `iwlz serve` accepts: its fixed resources and the address book's.
+    from iwlz.adresboek.http import ADRESBOEK_PATH
+    from iwlz.app import ABONNEMENTEN_PATH, IR_BEHEER_PATH, IR_READ_PATH
+
     nid.audiences.extend(
         f"{base}{path}"
-        for path in (
-            "/indicatieregister/graphql",
-            "/indicatieregister/beheer/graphql",
-            "/indicatieregister/abonnementen/graphql",
-            "/adresboek",
-        )
+        for path in (IR_READ_PATH, IR_BEHEER_PATH, ABONNEMENTEN_PATH, ADRESBOEK_PATH)
     )
     nid.audience_sources.append(Adresboek(engine).resource_uris)
     try:
@@ -512,7 +510,7 @@ def dev_token(
         key,
         nid.token_endpoint,
         scope=scope,
-        audience=audience or f"{base}/indicatieregister/graphql",
+        audience=audience or f"{base}{IR_READ_PATH}",
         on_behalf_of=on_behalf_of,
     )
     try:

@@ -10,11 +10,14 @@ from ariadne import make_executable_schema
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
+    GraphQLIncludeDirective,
     GraphQLResolveInfo,
     GraphQLSchema,
+    GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionSetNode,
 )
+from graphql.execution.values import get_directive_values
 
 from iwlz.graphql.scalars import SCALARS
 
@@ -31,6 +34,32 @@ def load_sdl(package: str, *names: str) -> str:
 def build_schema(sdl: str, bindables: Sequence[Any]) -> GraphQLSchema:
     """An executable schema with the GEN scalars bound."""
     return make_executable_schema(sdl, *SCALARS, *bindables, convert_names_case=False)
+
+
+def collect_fields(
+    info: Info, selection_set: SelectionSetNode | None, out: dict[str, list[FieldNode]]
+) -> dict[str, list[FieldNode]]:
+    """Field nodes of ``selection_set`` by response key into ``out``: fragments flattened,
+    ``@skip``/``@include`` honoured (what the executor would run)."""
+    if selection_set is None:
+        return out
+    for node in selection_set.selections:
+        skip = get_directive_values(GraphQLSkipDirective, node, info.variable_values)
+        if skip and skip.get("if"):
+            continue
+        include = get_directive_values(GraphQLIncludeDirective, node, info.variable_values)
+        if include and not include.get("if"):
+            continue
+        if isinstance(node, FieldNode):
+            key = node.alias.value if node.alias else node.name.value
+            out.setdefault(key, []).append(node)
+        elif isinstance(node, InlineFragmentNode):
+            collect_fields(info, node.selection_set, out)
+        elif isinstance(node, FragmentSpreadNode):
+            fragment = info.fragments.get(node.name.value)
+            if fragment is not None:
+                collect_fields(info, fragment.selection_set, out)
+    return out
 
 
 def selected_field_names(info: Info) -> set[str]:

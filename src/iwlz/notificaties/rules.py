@@ -9,7 +9,7 @@ notifications.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection
@@ -74,22 +74,16 @@ def notificatie(
     ontvanger_kenmerk: str | None = None,
 ) -> Delivery:
     """A notification delivery; ``systeemrol`` selects the address-book entry."""
-    return Delivery(
-        kind=KIND_NOTIFICATIE,
-        afzender=afzender_client_id,
-        ontvanger_id_type=ontvanger[0],
-        ontvanger_id=ontvanger[1],
-        systeemrol=systeemrol,
-        event_type=event_type,
-        ontvanger_kenmerk=ontvanger_kenmerk,
-        payload=bericht_input(
-            instant=instant,
-            afzender=afzender,
-            ontvanger=ontvanger,
-            event_type=event_type,
-            subjects=subjects,
-            ontvanger_kenmerk=ontvanger_kenmerk,
-        ),
+    return _bericht(
+        KIND_NOTIFICATIE,
+        systeemrol,
+        instant,
+        afzender_client_id,
+        afzender,
+        ontvanger,
+        event_type,
+        subjects,
+        ontvanger_kenmerk,
     )
 
 
@@ -104,13 +98,38 @@ def melding(
     ontvanger_kenmerk: str | None = None,
 ) -> Delivery:
     """A melding delivery to a bronhouder (systeemrol ``MELDING``)."""
+    return _bericht(
+        KIND_MELDING,
+        "MELDING",
+        instant,
+        afzender_client_id,
+        afzender,
+        ontvanger,
+        event_type,
+        subjects,
+        ontvanger_kenmerk,
+    )
+
+
+def _bericht(
+    kind: str,
+    systeemrol: str,
+    instant: dt.datetime,
+    afzender_client_id: str,
+    afzender: tuple[str, str],
+    ontvanger: tuple[str, str],
+    event_type: str,
+    subjects: Sequence[tuple[str, str]],
+    ontvanger_kenmerk: str | None,
+) -> Delivery:
     return Delivery(
-        kind=KIND_MELDING,
+        kind=kind,
         afzender=afzender_client_id,
         ontvanger_id_type=ontvanger[0],
         ontvanger_id=ontvanger[1],
-        systeemrol="MELDING",
+        systeemrol=systeemrol,
         event_type=event_type,
+        ontvanger_kenmerk=ontvanger_kenmerk,
         payload=bericht_input(
             instant=instant,
             afzender=afzender,
@@ -138,8 +157,3 @@ class NotificationRules:
         deliveries = [d for rule in self.rules for d in rule(conn, event)]
         if deliveries:
             enqueue(conn, deliveries, now=event.occurred_at, source_event_id=event.event_id)
-
-
-def payload_str(payload: Mapping[str, Any], key: str) -> str | None:
-    value = payload.get(key)
-    return None if value is None else str(value)

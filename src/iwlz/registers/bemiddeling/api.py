@@ -21,15 +21,10 @@ from typing import Any
 from ariadne import MutationType, ObjectType, QueryType
 from graphql import (
     FieldNode,
-    FragmentSpreadNode,
-    GraphQLIncludeDirective,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLSkipDirective,
-    InlineFragmentNode,
-    SelectionSetNode,
 )
-from graphql.execution.values import get_argument_values, get_directive_values
+from graphql.execution.values import get_argument_values
 
 from iwlz.graphql.errors import BadUserInput, Forbidden
 from iwlz.graphql.filters import (
@@ -43,7 +38,7 @@ from iwlz.graphql.filters import (
     compile_order,
     compile_where,
 )
-from iwlz.graphql.schema import Info, build_schema, load_sdl
+from iwlz.graphql.schema import Info, build_schema, collect_fields, load_sdl
 from iwlz.registers.bemiddeling import models as m
 from iwlz.registers.bemiddeling.service import (
     ENTITY_TABLES,
@@ -51,11 +46,11 @@ from iwlz.registers.bemiddeling.service import (
     Bemiddelingsregister,
     Uitkomst,
 )
+from iwlz.registers.common import attach, pk, resolve_prefetched
 
 SCHEMA_PACKAGE = "iwlz.registers.bemiddeling.schema"
 SCHEMA_FILE = "bemiddelingsregister.graphql"
 BEHEER_FILE = "beheer.graphql"
-PREFETCHED = "__relaties"
 
 ROOT_FIELDS = {
     "client": "Client",
@@ -137,31 +132,6 @@ def _tenant(info: Info) -> str:
     return zk
 
 
-def _collect(
-    info: Info, selection_set: SelectionSetNode | None, out: dict[str, list[FieldNode]]
-) -> dict[str, list[FieldNode]]:
-    """Field nodes by response key, fragments flattened, @skip/@include honoured."""
-    if selection_set is None:
-        return out
-    for node in selection_set.selections:
-        skip = get_directive_values(GraphQLSkipDirective, node, info.variable_values)
-        if skip and skip.get("if"):
-            continue
-        include = get_directive_values(GraphQLIncludeDirective, node, info.variable_values)
-        if include and not include.get("if"):
-            continue
-        if isinstance(node, FieldNode):
-            key = node.alias.value if node.alias else node.name.value
-            out.setdefault(key, []).append(node)
-        elif isinstance(node, InlineFragmentNode):
-            _collect(info, node.selection_set, out)
-        elif isinstance(node, FragmentSpreadNode):
-            fragment = info.fragments.get(node.name.value)
-            if fragment is not None:
-                _collect(info, fragment.selection_set, out)
-    return out
-
-
 def _compile(entity: str, where: Any, order: Any) -> tuple[Any, list[Any]]:
     try:
         return compile_where(FILTERS, entity, where), compile_order(FILTERS, entity, order)
@@ -185,7 +155,7 @@ def _prefetch(
     assert isinstance(gql_type, GraphQLObjectType)
     fields: dict[str, list[FieldNode]] = {}
     for node in nodes:
-        _collect(info, node.selection_set, fields)
+        collect_fields(info, node.selection_set, fields)
     for key, field_nodes in fields.items():
         veld = field_nodes[0].name.value
         rel = RELATIES.get((entity, veld))
@@ -196,17 +166,8 @@ def _prefetch(
         groups = br.relatie(
             conn, zorgkantoor, entity, veld, rows, where if args.get("where") else None, order
         )
-        pk = next(iter(ENTITY_TABLES[rel.target].primary_key.columns)).key
-        # One dict per child object, shared by all its parents, so it is prefetched once.
-        children: dict[Any, dict[str, Any]] = {}
-        for group in groups.values():
-            for child in group:
-                children.setdefault(child[pk], child)
-        for row in rows:
-            found = [children[c[pk]] for c in groups.get(row[rel.local], [])]
-            value: Any = found if rel.many else (found[0] if found else None)
-            row.setdefault(PREFETCHED, {})[key] = value
-        _prefetch(info, conn, zorgkantoor, rel.target, list(children.values()), field_nodes)
+        children = attach(rows, key, rel, groups, pk(ENTITY_TABLES[rel.target]).key)
+        _prefetch(info, conn, zorgkantoor, rel.target, children, field_nodes)
 
 
 def _zoek(
@@ -227,10 +188,6 @@ def _zoek(
     return rows
 
 
-def _resolve_relation(obj: dict[str, Any], info: Info, **_kwargs: Any) -> Any:
-    return obj.get(PREFETCHED, {}).get(info.path.key)
-
-
 def build_read_schema() -> GraphQLSchema:
     """The network read API: the five root list queries of schema 1.1.1."""
     query = QueryType()
@@ -247,7 +204,7 @@ def build_read_schema() -> GraphQLSchema:
         obj = ObjectType(name)
         for entity, veld in RELATIES:
             if entity == name:
-                obj.set_field(veld, _resolve_relation)
+                obj.set_field(veld, resolve_prefetched)
         bindables.append(obj)
     return build_schema(load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE), bindables)
 
@@ -277,7 +234,7 @@ def _resultaat(info: Info, entity: str, uitkomst: Uitkomst) -> dict[str, Any]:
         return out
     selected: dict[str, list[FieldNode]] = {}
     for node in info.field_nodes:
-        _collect(info, node.selection_set, selected)
+        collect_fields(info, node.selection_set, selected)
     nodes = [n for group in selected.values() for n in group if n.name.value == veld]
     if nodes:
         found = _zoek(info, entity, {pk: {"eq": uitkomst.id}}, nodes)
@@ -380,7 +337,7 @@ def build_beheer_schema() -> GraphQLSchema:
         obj = ObjectType(name)
         for entity, veld in RELATIES:
             if entity == name:
-                obj.set_field(veld, _resolve_relation)
+                obj.set_field(veld, resolve_prefetched)
         bindables.append(obj)
     sdl = load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE, BEHEER_FILE)
     return build_schema(sdl, bindables)

@@ -280,8 +280,3 @@ TABLES: tuple[sa.Table, ...] = (
 
 # Bookkeeping columns that are not fields of the standard's object types.
 BOOKKEEPING = frozenset({"versie", "geregistreerdOp", "gewijzigdOp"})
-
-
-def labelled(table: sa.Table) -> sa.Select[Any]:
-    """SELECT every column of ``table`` labelled with its standard field name."""
-    return sa.select(*[c.label(c.key) for c in table.c])

@@ -12,7 +12,6 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from iwlz.core.clock import Clock, SystemClock
 from iwlz.core.events import EventHook, record_event
-from iwlz.graphql.errors import BadUserInput
+from iwlz.registers import common
 from iwlz.registers.bemiddeling import models as m
 from iwlz.registers.bemiddeling.validation import (
     Veldfout,
@@ -29,6 +28,12 @@ from iwlz.registers.bemiddeling.validation import (
     validate_overdracht,
     validate_regiehouder,
 )
+from iwlz.registers.common import CHUNK, labelled
+from iwlz.registers.common import Relatie as Relatie  # re-exported: part of this API
+from iwlz.registers.common import Uitkomst as Uitkomst  # re-exported: part of this API
+from iwlz.registers.common import fout as _fout
+from iwlz.registers.common import new_id as _new
+from iwlz.registers.common import pk as _pk
 
 REGISTER = "bemiddelingsregister"
 
@@ -56,16 +61,6 @@ ENTITY_TABLES: dict[str, sa.Table] = {
     "ClientContactgegevens": m.client_contactgegevens,
     "ContactpersoonContactgegevens": m.contactpersoon_contactgegevens,
 }
-
-
-@dataclass(frozen=True)
-class Relatie:
-    """A relation field of an object type: ``target.remote == parent.local``."""
-
-    target: str
-    local: str
-    remote: str
-    many: bool
 
 
 # Relation fields of the 1.1.x object types (registers.md §2.3).
@@ -106,29 +101,6 @@ RELATIES: dict[tuple[str, str], Relatie] = {
     ),
 }
 
-_CHUNK = 1000
-
-
-@dataclass
-class Uitkomst:
-    """Outcome of a write: the written object's ID and version, or field errors."""
-
-    id: uuid.UUID | None
-    versie: int | None = None
-    fouten: list[Veldfout] = field(default_factory=list)
-
-    @property
-    def geslaagd(self) -> bool:
-        return not self.fouten
-
-
-def _fout(veld: str, code: str, melding: str) -> Uitkomst:
-    return Uitkomst(None, None, [Veldfout(veld, code, melding)])
-
-
-def _new(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.uuid4()
-
 
 def _cols(table: sa.Table, data: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
     row = {c.key: data.get(c.key) for c in table.c if c.key not in m.BOOKKEEPING}
@@ -138,10 +110,6 @@ def _cols(table: sa.Table, data: Mapping[str, Any], **extra: Any) -> dict[str, A
 
 def _iso(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def _pk(table: sa.Table) -> sa.Column[Any]:
-    return next(iter(table.primary_key.columns))
 
 
 def _moment_iso(value: dt.datetime | None) -> str | None:
@@ -167,7 +135,7 @@ def _lock(
     """The tenant's row ``id_`` of ``table``, locked on PostgreSQL, with the optimistic
     ``versie`` check. Raises :class:`_Afbreken` (NIET_GEVONDEN, VERSIECONFLICT)."""
     pk = _pk(table)
-    stmt = m.labelled(table).where(pk == id_, table.c.zorgkantoor == zorgkantoor)
+    stmt = labelled(table).where(pk == id_, table.c.zorgkantoor == zorgkantoor)
     if conn.dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     row = conn.execute(stmt).mappings().first()
@@ -185,7 +153,7 @@ def _lock(
 
 
 def _rows(conn: Connection, table: sa.Table, where: sa.ColumnElement[bool]) -> list[dict[str, Any]]:
-    stmt = m.labelled(table).where(where).order_by(_pk(table))
+    stmt = labelled(table).where(where).order_by(_pk(table))
     return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
@@ -516,7 +484,7 @@ class Bemiddelingsregister:
         b = m.bemiddeling.c
         row = (
             conn.execute(
-                m.labelled(m.bemiddeling).where(
+                labelled(m.bemiddeling).where(
                     b.bemiddelingID == bemiddeling_id, b.zorgkantoor == zorgkantoor
                 )
             )
@@ -574,7 +542,7 @@ class Bemiddelingsregister:
         self, conn: Connection, zorgkantoor: str, bspec_id: uuid.UUID, versie: int | None
     ) -> dict[str, Any] | Veldfout:
         t = m.bemiddelingspecificatie
-        stmt = m.labelled(t).where(
+        stmt = labelled(t).where(
             t.c.bemiddelingspecificatieID == bspec_id, t.c.zorgkantoor == zorgkantoor
         )
         if conn.dialect.name == "postgresql":
@@ -1163,16 +1131,15 @@ class Bemiddelingsregister:
     ) -> list[dict[str, Any]]:
         """The tenant's objects of ``entity`` matching ``where`` (flat dicts keyed by field)."""
         table = ENTITY_TABLES[entity]
-        stmt = m.labelled(table).where(table.c.zorgkantoor == zorgkantoor)
-        if where is not None:
-            stmt = stmt.where(where)
-        stmt = stmt.order_by(*order, _pk(table)).limit(self.max_results + 1)
-        rows = [dict(r) for r in conn.execute(stmt).mappings()]
-        if len(rows) > self.max_results:
-            raise BadUserInput(
-                f"More than {self.max_results} {entity} objects match; narrow the filter."
-            )
-        return rows
+        return common.zoek(
+            conn,
+            table,
+            table.c.zorgkantoor == zorgkantoor,
+            entity=entity,
+            where=where,
+            order=order,
+            max_results=self.max_results,
+        )
 
     def relatie(
         self,
@@ -1188,20 +1155,9 @@ class Bemiddelingsregister:
         parents), grouped by the parent's join value. Only the tenant's rows."""
         rel = RELATIES[(entity, veld)]
         table = ENTITY_TABLES[rel.target]
-        keys = list(dict.fromkeys(p[rel.local] for p in parents if p[rel.local] is not None))
-        out: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-        remote = table.c[rel.remote]
-        for i in range(0, len(keys), _CHUNK):
-            stmt = m.labelled(table).where(
-                table.c.zorgkantoor == zorgkantoor, remote.in_(keys[i : i + _CHUNK])
-            )
-            if where is not None:
-                stmt = stmt.where(where)
-            stmt = stmt.order_by(*order, _pk(table))
-            for r in conn.execute(stmt).mappings():
-                row = dict(r)
-                out[row[rel.remote]].append(row)
-        return out
+        return common.relatie(
+            conn, table, table.c.zorgkantoor == zorgkantoor, rel, parents, where=where, order=order
+        )
 
 
 def _taken(conn: Connection, rows: Mapping[sa.Table, Sequence[Mapping[str, Any]]]) -> list[str]:
@@ -1210,7 +1166,7 @@ def _taken(conn: Connection, rows: Mapping[sa.Table, Sequence[Mapping[str, Any]]
     for table, batch in rows.items():
         pk = _pk(table)
         ids_ = [r[pk.key] for r in batch]
-        for i in range(0, len(ids_), _CHUNK):
-            stmt = sa.select(pk).where(pk.in_(ids_[i : i + _CHUNK]))
+        for i in range(0, len(ids_), CHUNK):
+            stmt = sa.select(pk).where(pk.in_(ids_[i : i + CHUNK]))
             taken.extend(str(x) for x in conn.execute(stmt).scalars())
     return taken

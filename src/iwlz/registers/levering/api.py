@@ -23,15 +23,10 @@ import sqlalchemy as sa
 from ariadne import ObjectType, QueryType
 from graphql import (
     FieldNode,
-    FragmentSpreadNode,
-    GraphQLIncludeDirective,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLSkipDirective,
-    InlineFragmentNode,
-    SelectionSetNode,
 )
-from graphql.execution.values import get_argument_values, get_directive_values
+from graphql.execution.values import get_argument_values
 
 from iwlz.graphql.errors import BadUserInput, Forbidden
 from iwlz.graphql.filters import (
@@ -42,13 +37,13 @@ from iwlz.graphql.filters import (
     ScalarKind,
     compile_where,
 )
-from iwlz.graphql.schema import Info, build_schema, load_sdl
+from iwlz.graphql.schema import Info, build_schema, collect_fields, load_sdl
+from iwlz.registers.common import attach, pk, resolve_prefetched
 from iwlz.registers.levering import models as m
 from iwlz.registers.levering.service import ENTITY_TABLES, RELATIES, Leveringsregister
 
 SCHEMA_PACKAGE = "iwlz.registers.levering.schema"
 SCHEMA_FILE = "leveringsregister.graphql"
-PREFETCHED = "__relaties"
 
 ROOT_FIELDS = {
     "levering": "Levering",
@@ -108,31 +103,6 @@ def _tenant(info: Info) -> str:
     return agb
 
 
-def _collect(
-    info: Info, selection_set: SelectionSetNode | None, out: dict[str, list[FieldNode]]
-) -> dict[str, list[FieldNode]]:
-    """Field nodes by response key, fragments flattened, @skip/@include honoured."""
-    if selection_set is None:
-        return out
-    for node in selection_set.selections:
-        skip = get_directive_values(GraphQLSkipDirective, node, info.variable_values)
-        if skip and skip.get("if"):
-            continue
-        include = get_directive_values(GraphQLIncludeDirective, node, info.variable_values)
-        if include and not include.get("if"):
-            continue
-        if isinstance(node, FieldNode):
-            key = node.alias.value if node.alias else node.name.value
-            out.setdefault(key, []).append(node)
-        elif isinstance(node, InlineFragmentNode):
-            _collect(info, node.selection_set, out)
-        elif isinstance(node, FragmentSpreadNode):
-            fragment = info.fragments.get(node.name.value)
-            if fragment is not None:
-                _collect(info, fragment.selection_set, out)
-    return out
-
-
 def _compile(entity: str, where: Any) -> sa.ColumnElement[bool] | None:
     if not where:
         return None
@@ -150,7 +120,7 @@ def _selected(
     assert isinstance(gql_type, GraphQLObjectType)
     fields: dict[str, list[FieldNode]] = {}
     for node in nodes:
-        _collect(info, node.selection_set, fields)
+        collect_fields(info, node.selection_set, fields)
     out = []
     for key, field_nodes in fields.items():
         veld = field_nodes[0].name.value
@@ -177,17 +147,8 @@ def _prefetch(
         rel = RELATIES[(entity, veld)]
         where = _compile(rel.target, args.get("where"))
         groups = lr.relatie(conn, aanbieder, entity, veld, rows, where)
-        pk = next(iter(ENTITY_TABLES[rel.target].primary_key.columns)).key
-        # One dict per child object, shared by all its parents, so it is prefetched once.
-        children: dict[Any, dict[str, Any]] = {}
-        for group in groups.values():
-            for child in group:
-                children.setdefault(child[pk], child)
-        for row in rows:
-            found = [children[c[pk]] for c in groups.get(row[rel.local], [])]
-            value: Any = found if rel.many else (found[0] if found else None)
-            row.setdefault(PREFETCHED, {})[key] = value
-        _prefetch(info, conn, aanbieder, rel.target, list(children.values()), field_nodes)
+        children = attach(rows, key, rel, groups, pk(ENTITY_TABLES[rel.target]).key)
+        _prefetch(info, conn, aanbieder, rel.target, children, field_nodes)
 
 
 def _binding(
@@ -223,10 +184,6 @@ def _zoek(info: Info, entity: str, where: dict[str, Any] | None) -> list[dict[st
     return rows
 
 
-def _resolve_relation(obj: dict[str, Any], info: Info, **_kwargs: Any) -> Any:
-    return obj.get(PREFETCHED, {}).get(info.path.key)
-
-
 def build_read_schema() -> GraphQLSchema:
     """The network read API: the six root list queries of Leveringsregister 1."""
     query = QueryType()
@@ -243,6 +200,6 @@ def build_read_schema() -> GraphQLSchema:
         obj = ObjectType(name)
         for entity, veld in RELATIES:
             if entity == name:
-                obj.set_field(veld, _resolve_relation)
+                obj.set_field(veld, resolve_prefetched)
         bindables.append(obj)
     return build_schema(load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE), bindables)

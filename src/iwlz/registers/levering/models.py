@@ -238,8 +238,3 @@ def field_keys(table: sa.Table) -> list[str]:
     standard: every column except the tenant and bookkeeping columns."""
     tenant = tenant_column(table).key
     return [c.key for c in table.c if c.key != tenant and c.key not in BOOKKEEPING]
-
-
-def labelled(table: sa.Table) -> sa.Select[Any]:
-    """SELECT every column of ``table`` labelled with its standard field name."""
-    return sa.select(*[c.label(c.key) for c in table.c])

@@ -24,7 +24,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from iwlz.core.clock import Clock, SystemClock
 from iwlz.core.events import EventHook, record_event
-from iwlz.graphql.errors import BadUserInput
+from iwlz.registers import common
+from iwlz.registers.common import CHUNK, labelled
+from iwlz.registers.common import Relatie as Relatie  # re-exported: part of this API
+from iwlz.registers.common import Uitkomst as Uitkomst  # re-exported: part of this API
+from iwlz.registers.common import fout as _fout
+from iwlz.registers.common import new_id as _new
+from iwlz.registers.common import pk as _pk
 from iwlz.registers.levering import models as m
 from iwlz.registers.levering.validation import Veldfout, validate, validate_levering
 
@@ -61,16 +67,6 @@ _NEW_EVENTS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Relatie:
-    """A relation field of an object type: ``target.remote == parent.local``."""
-
-    target: str
-    local: str
-    remote: str
-    many: bool
-
-
 # Relation fields of the LR object types (registers.md §3.2).
 RELATIES: dict[tuple[str, str], Relatie] = {
     ("Client", "leveringen"): Relatie("Levering", "clientID", "clientID", True),
@@ -92,22 +88,6 @@ RELATIES: dict[tuple[str, str], Relatie] = {
     ("Verzoek", "verzoekAanbieders"): Relatie("VerzoekAanbieder", "verzoekID", "verzoekID", True),
     ("VerzoekAanbieder", "verzoek"): Relatie("Verzoek", "verzoekID", "verzoekID", False),
 }
-
-_CHUNK = 1000
-
-
-@dataclass
-class Uitkomst:
-    """Outcome of a write: the written object's ID and version, or field errors."""
-
-    id: uuid.UUID | None
-    versie: int | None = None
-    fouten: list[Veldfout] = field(default_factory=list)
-
-    @property
-    def geslaagd(self) -> bool:
-        return not self.fouten
-
 
 _P = ParamSpec("_P")
 
@@ -131,18 +111,6 @@ def _afbreekbaar(method: Callable[_P, Uitkomst]) -> Callable[_P, Uitkomst]:
             return exc.uitkomst
 
     return wrapper
-
-
-def _fout(veld: str, code: str, melding: str) -> Uitkomst:
-    return Uitkomst(None, None, [Veldfout(veld, code, melding)])
-
-
-def _new(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.uuid4()
-
-
-def _pk(table: sa.Table) -> sa.Column[Any]:
-    return next(iter(table.primary_key.columns))
 
 
 def _json(value: Any) -> Any:
@@ -304,7 +272,7 @@ class Leveringsregister:
         lock: bool = False,
     ) -> dict[str, Any] | None:
         table = ENTITY_TABLES[entity]
-        stmt = m.labelled(table).where(_pk(table) == id_, m.tenant_column(table) == aanbieder)
+        stmt = labelled(table).where(_pk(table) == id_, m.tenant_column(table) == aanbieder)
         if lock and conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update()
         row = conn.execute(stmt).mappings().first()
@@ -557,16 +525,15 @@ class Leveringsregister:
     ) -> list[dict[str, Any]]:
         """The tenant's objects of ``entity`` matching ``where`` (flat dicts keyed by field)."""
         table = ENTITY_TABLES[entity]
-        stmt = m.labelled(table).where(m.tenant_column(table) == aanbieder)
-        if where is not None:
-            stmt = stmt.where(where)
-        stmt = stmt.order_by(*order, _pk(table)).limit(self.max_results + 1)
-        rows = [dict(r) for r in conn.execute(stmt).mappings()]
-        if len(rows) > self.max_results:
-            raise BadUserInput(
-                f"More than {self.max_results} {entity} objects match; narrow the filter."
-            )
-        return rows
+        return common.zoek(
+            conn,
+            table,
+            m.tenant_column(table) == aanbieder,
+            entity=entity,
+            where=where,
+            order=order,
+            max_results=self.max_results,
+        )
 
     def relatie(
         self,
@@ -582,20 +549,9 @@ class Leveringsregister:
         parents), grouped by the parent's join value. Only the tenant's rows."""
         rel = RELATIES[(entity, veld)]
         table = ENTITY_TABLES[rel.target]
-        keys = list(dict.fromkeys(p[rel.local] for p in parents if p[rel.local] is not None))
-        out: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-        remote = table.c[rel.remote]
-        for i in range(0, len(keys), _CHUNK):
-            stmt = m.labelled(table).where(
-                m.tenant_column(table) == aanbieder, remote.in_(keys[i : i + _CHUNK])
-            )
-            if where is not None:
-                stmt = stmt.where(where)
-            stmt = stmt.order_by(*order, _pk(table))
-            for r in conn.execute(stmt).mappings():
-                row = dict(r)
-                out[row[rel.remote]].append(row)
-        return out
+        return common.relatie(
+            conn, table, m.tenant_column(table) == aanbieder, rel, parents, where=where, order=order
+        )
 
 
 def _taken(conn: Connection, rows: Mapping[sa.Table, Sequence[Mapping[str, Any]]]) -> list[str]:
@@ -605,7 +561,7 @@ def _taken(conn: Connection, rows: Mapping[sa.Table, Sequence[Mapping[str, Any]]
         pk = _pk(table)
         ids_ = [r[pk.key] for r in batch]
         taken.extend(str(x) for x in dict.fromkeys(x for x in ids_ if ids_.count(x) > 1))
-        for i in range(0, len(ids_), _CHUNK):
-            stmt = sa.select(pk).where(pk.in_(ids_[i : i + _CHUNK]))
+        for i in range(0, len(ids_), CHUNK):
+            stmt = sa.select(pk).where(pk.in_(ids_[i : i + CHUNK]))
             taken.extend(str(x) for x in conn.execute(stmt).scalars())
     return taken
