@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from ariadne import ObjectType
 from sqlalchemy.engine import Connection
 
 from iwlz.graphql.errors import BadUserInput
@@ -132,3 +133,30 @@ def attach(
 def resolve_prefetched(obj: dict[str, Any], info: Any, **_kwargs: Any) -> Any:
     """Resolver of a relation field: what :func:`attach` put there."""
     return obj.get(PREFETCHED, {}).get(info.path.key)
+
+
+def relation_bindables(
+    entities: Iterable[str], relaties: Iterable[tuple[str, str]]
+) -> list[ObjectType]:
+    """One Ariadne ObjectType per entity whose relation fields read the prefetched values."""
+    pairs = list(relaties)
+    out: list[ObjectType] = []
+    for name in entities:
+        obj = ObjectType(name)
+        for entity, veld in pairs:
+            if entity == name:
+                obj.set_field(veld, resolve_prefetched)
+        out.append(obj)
+    return out
+
+
+def stored_ids(conn: Connection, rows: Mapping[sa.Table, Sequence[Mapping[str, Any]]]) -> list[str]:
+    """IDs in ``rows`` that are already stored (by any tenant: IDs are global)."""
+    taken: list[str] = []
+    for table, batch in rows.items():
+        key = pk(table)
+        ids_ = [r[key.key] for r in batch]
+        for i in range(0, len(ids_), CHUNK):
+            stmt = sa.select(key).where(key.in_(ids_[i : i + CHUNK]))
+            taken.extend(str(x) for x in conn.execute(stmt).scalars())
+    return taken

@@ -46,7 +46,7 @@ from iwlz.registers.bemiddeling.service import (
     Bemiddelingsregister,
     Uitkomst,
 )
-from iwlz.registers.common import attach, pk, resolve_prefetched
+from iwlz.registers.common import attach, pk, relation_bindables
 
 SCHEMA_PACKAGE = "iwlz.registers.bemiddeling.schema"
 SCHEMA_FILE = "bemiddelingsregister.graphql"
@@ -200,12 +200,7 @@ def build_read_schema() -> GraphQLSchema:
 
         query.set_field(root, resolver)
     bindables: list[Any] = [query]
-    for name in ENTITY_TABLES:
-        obj = ObjectType(name)
-        for entity, veld in RELATIES:
-            if entity == name:
-                obj.set_field(veld, resolve_prefetched)
-        bindables.append(obj)
+    bindables += relation_bindables(ENTITY_TABLES, RELATIES)
     return build_schema(load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE), bindables)
 
 
@@ -333,11 +328,6 @@ def build_beheer_schema() -> GraphQLSchema:
     mutation = MutationType()
     _mutaties(mutation)
     bindables: list[Any] = [query, mutation, ObjectType("Veldfout")]
-    for name in ENTITY_TABLES:
-        obj = ObjectType(name)
-        for entity, veld in RELATIES:
-            if entity == name:
-                obj.set_field(veld, resolve_prefetched)
-        bindables.append(obj)
+    bindables += relation_bindables(ENTITY_TABLES, RELATIES)
     sdl = load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE, BEHEER_FILE)
     return build_schema(sdl, bindables)

@@ -28,10 +28,10 @@ from iwlz.registers.bemiddeling.validation import (
     validate_overdracht,
     validate_regiehouder,
 )
-from iwlz.registers.common import CHUNK, labelled
 from iwlz.registers.common import Relatie as Relatie  # re-exported: part of this API
 from iwlz.registers.common import Uitkomst as Uitkomst  # re-exported: part of this API
 from iwlz.registers.common import fout as _fout
+from iwlz.registers.common import labelled, stored_ids
 from iwlz.registers.common import new_id as _new
 from iwlz.registers.common import pk as _pk
 
@@ -329,7 +329,7 @@ class Bemiddelingsregister:
                     )
                     for r in data.get("regiehouder") or []
                 ]
-                taken = _taken(conn, {m.bemiddelingspecificatie: bspecs, m.regiehouder: regie})
+                taken = stored_ids(conn, {m.bemiddelingspecificatie: bspecs, m.regiehouder: regie})
                 if taken:
                     raise _Afbreken(
                         Veldfout(
@@ -468,7 +468,7 @@ class Bemiddelingsregister:
                         **base,
                     )
                 )
-        taken = _taken(conn, rows)
+        taken = stored_ids(conn, rows)
         if taken:
             return Veldfout(
                 "bemiddeling.client", "BESTAAT", f"IDs already in use: {', '.join(taken)}"
@@ -514,7 +514,7 @@ class Bemiddelingsregister:
                 bemiddelingID=bemiddeling_id,
                 zorgkantoor=zorgkantoor,
             )
-            taken = _taken(conn, {m.bemiddelingspecificatie: [row]})
+            taken = stored_ids(conn, {m.bemiddelingspecificatie: [row]})
             if taken:
                 return _fout(
                     "bemiddelingspecificatie.bemiddelingspecificatieID",
@@ -674,7 +674,7 @@ class Bemiddelingsregister:
                     vaststellingMoment=data.get("vaststellingMoment") or now,
                 )
                 specs = self._ospecs(conn, zorgkantoor, bemiddeling_id, oid, data)
-                taken = _taken(conn, {m.overdracht: [row], m.overdrachtspecificatie: specs})
+                taken = stored_ids(conn, {m.overdracht: [row], m.overdrachtspecificatie: specs})
                 if taken:
                     return _fout("overdracht", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
                 conn.execute(
@@ -764,7 +764,7 @@ class Bemiddelingsregister:
                 old_specs = _rows(conn, st, st.c.overdrachtID == overdracht_id)
                 conn.execute(st.delete().where(st.c.overdrachtID == overdracht_id))
                 specs = self._ospecs(conn, zorgkantoor, bemiddeling_id, overdracht_id, data)
-                taken = _taken(conn, {st: specs})
+                taken = stored_ids(conn, {st: specs})
                 if taken:
                     raise _Afbreken(
                         Veldfout("overdracht", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
@@ -864,7 +864,7 @@ class Bemiddelingsregister:
                 clientID=root["clientID"],
                 zorgkantoor=zorgkantoor,
             )
-            taken = _taken(conn, {t: [row]})
+            taken = stored_ids(conn, {t: [row]})
             if taken:
                 return _fout(
                     "regiehouder.regiehouderID",
@@ -1158,15 +1158,3 @@ class Bemiddelingsregister:
         return common.relatie(
             conn, table, table.c.zorgkantoor == zorgkantoor, rel, parents, where=where, order=order
         )
-
-
-def _taken(conn: Connection, rows: Mapping[sa.Table, Sequence[Mapping[str, Any]]]) -> list[str]:
-    """IDs in ``rows`` that are already stored (by any tenant: IDs are global)."""
-    taken: list[str] = []
-    for table, batch in rows.items():
-        pk = _pk(table)
-        ids_ = [r[pk.key] for r in batch]
-        for i in range(0, len(ids_), CHUNK):
-            stmt = sa.select(pk).where(pk.in_(ids_[i : i + CHUNK]))
-            taken.extend(str(x) for x in conn.execute(stmt).scalars())
-    return taken

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from ariadne import ObjectType, QueryType
+from ariadne import QueryType
 from graphql import (
     FieldNode,
     GraphQLObjectType,
@@ -38,7 +38,7 @@ from iwlz.graphql.filters import (
     compile_where,
 )
 from iwlz.graphql.schema import Info, build_schema, collect_fields, load_sdl
-from iwlz.registers.common import attach, pk, resolve_prefetched
+from iwlz.registers.common import attach, pk, relation_bindables
 from iwlz.registers.levering import models as m
 from iwlz.registers.levering.service import ENTITY_TABLES, RELATIES, Leveringsregister
 
@@ -196,10 +196,5 @@ def build_read_schema() -> GraphQLSchema:
 
         query.set_field(root, resolver)
     bindables: list[Any] = [query]
-    for name in ENTITY_TABLES:
-        obj = ObjectType(name)
-        for entity, veld in RELATIES:
-            if entity == name:
-                obj.set_field(veld, resolve_prefetched)
-        bindables.append(obj)
+    bindables += relation_bindables(ENTITY_TABLES, RELATIES)
     return build_schema(load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE), bindables)

@@ -25,10 +25,10 @@ from sqlalchemy.engine import Connection, Engine
 from iwlz.core.clock import Clock, SystemClock
 from iwlz.core.events import EventHook, record_event
 from iwlz.registers import common
-from iwlz.registers.common import CHUNK, labelled
 from iwlz.registers.common import Relatie as Relatie  # re-exported: part of this API
 from iwlz.registers.common import Uitkomst as Uitkomst  # re-exported: part of this API
 from iwlz.registers.common import fout as _fout
+from iwlz.registers.common import labelled, stored_ids
 from iwlz.registers.common import new_id as _new
 from iwlz.registers.common import pk as _pk
 from iwlz.registers.levering import models as m
@@ -558,10 +558,6 @@ def _taken(conn: Connection, rows: Mapping[sa.Table, Sequence[Mapping[str, Any]]
     """IDs in ``rows`` that are already stored (by any tenant: IDs are global), or repeated."""
     taken: list[str] = []
     for table, batch in rows.items():
-        pk = _pk(table)
-        ids_ = [r[pk.key] for r in batch]
+        ids_ = [r[_pk(table).key] for r in batch]
         taken.extend(str(x) for x in dict.fromkeys(x for x in ids_ if ids_.count(x) > 1))
-        for i in range(0, len(ids_), CHUNK):
-            stmt = sa.select(pk).where(pk.in_(ids_[i : i + CHUNK]))
-            taken.extend(str(x) for x in conn.execute(stmt).scalars())
-    return taken
+    return taken + stored_ids(conn, rows)
