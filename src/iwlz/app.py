@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from graphql import OperationType
+from graphql import GraphQLSchema, OperationType
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -30,7 +31,7 @@ from iwlz import __version__, regio
 from iwlz.abonnementen.api import build_abonnementen_schema
 from iwlz.abonnementen.service import Abonnementen
 from iwlz.abonnementen.service import matching as abonnementen_matching
-from iwlz.adresboek import Adresboek
+from iwlz.adresboek import Adresboek, AdresboekResolver
 from iwlz.adresboek.http import ADRESBOEK_PATH, adresboek_routes
 from iwlz.config import Settings
 from iwlz.core.clock import Clock, SystemClock
@@ -45,21 +46,42 @@ from iwlz.nid.http import JwksEndpoint, TokenEndpoint
 from iwlz.nid.keys import SigningKey
 from iwlz.nid.participants import (
     SCOPE_ABONNEMENT_IR,
+    SCOPE_BR_CREATE,
+    SCOPE_BR_READ,
     SCOPE_IR_CREATE,
     SCOPE_IR_READ,
     SCOPE_IR_READ_DEPRECATED,
+    SCOPE_LR_CREATE,
+    SCOPE_LR_READ,
+    ParticipantRegistry,
 )
 from iwlz.nid.pdp import Pip
+from iwlz.nid.pip import LazyNidClient, LocalPip, NetworkPip, RoutingPip
 from iwlz.nid.setup import JWKS_PATH, TOKEN_PATH, Nid, build_nid
 from iwlz.notificaties.rules import NotificationRules
 from iwlz.notificaties.setup import OutboxMetrics, WorkerPool, build_worker
+from iwlz.registers.bemiddeling.api import build_beheer_schema as build_br_beheer_schema
+from iwlz.registers.bemiddeling.api import build_read_schema as build_br_read_schema
+from iwlz.registers.bemiddeling.notificaties import bemiddeling_rules
+from iwlz.registers.bemiddeling.service import Bemiddelingsregister
 from iwlz.registers.indicatie.api import build_beheer_schema, build_read_schema
+from iwlz.registers.indicatie.models import wlz_indicatie
 from iwlz.registers.indicatie.notificaties import WLZINDICATIE_MUTATIE_ABONNEMENT, indicatie_rules
 from iwlz.registers.indicatie.service import Indicatieregister
+from iwlz.registers.levering import models as lr_models
+from iwlz.registers.levering.api import build_beheer_schema as build_lr_beheer_schema
+from iwlz.registers.levering.api import build_read_schema as build_lr_read_schema
+from iwlz.registers.levering.notificaties import levering_rules
+from iwlz.registers.levering.service import Leveringsregister
 
 IR_READ_PATH = "/indicatieregister/graphql"
 IR_BEHEER_PATH = "/indicatieregister/beheer/graphql"
 ABONNEMENTEN_PATH = "/indicatieregister/abonnementen/graphql"
+# One register per bronhouder: `{tenant}` is the zorgkantoor's UZOVI or the aanbieder's AGB.
+BR_READ_PATH = "/bemiddelingsregister/{tenant}/graphql"
+BR_BEHEER_PATH = "/bemiddelingsregister/{tenant}/beheer/graphql"
+LR_READ_PATH = "/leveringsregister/{tenant}/graphql"
+LR_BEHEER_PATH = "/leveringsregister/{tenant}/beheer/graphql"
 
 log = logging.getLogger("iwlz.http")
 
@@ -72,6 +94,8 @@ class Network:
     engine: Engine
     clock: Clock
     indicatieregister: Indicatieregister
+    bemiddelingsregister: Bemiddelingsregister
+    leveringsregister: Leveringsregister
     metrics: CollectorRegistry
     nid: Nid
     adresboek: Adresboek
@@ -108,7 +132,17 @@ def create_app(
     ir = Indicatieregister(
         engine, clock=clock, gemeente_resolver=resolver, event_hooks=indicatieregister_hooks()
     )
-    nid = build_nid(settings, engine, clock, pip=pip, key=signing_key)
+    br = Bemiddelingsregister(engine, clock=clock, event_hooks=bemiddelingsregister_hooks())
+    lr = Leveringsregister(engine, clock=clock, event_hooks=leveringsregister_hooks())
+    br_read_schema = build_br_read_schema()
+    adresboek = Adresboek(engine, clock=clock)
+    nid = build_nid(
+        settings,
+        engine,
+        clock,
+        pip=pip or network_pip(settings, engine, adresboek, br_read_schema, br),
+        key=signing_key,
+    )
     ir_guard: Guard = guard or nid.protect(
         IR_READ_PATH,
         register="indicatieregister",
@@ -196,8 +230,84 @@ def create_app(
         Route(IR_READ_PATH, ir_read, methods=["GET", "POST", "PUT", "DELETE"]),
         Route(IR_BEHEER_PATH, ir_beheer, methods=["GET", "POST", "PUT", "DELETE"]),
     ]
+
+    # -- Bemiddelingsregisters and Leveringsregisters: one per bronhouder ----------------
+    def br_context(request: Request, operation: ParsedOperation) -> dict[str, Any]:
+        return {
+            "bemiddelingsregister": br,
+            "zorgkantoor": request.path_params["tenant"],
+            "request": request,
+            "claims": operation.state.get("claims"),
+        }
+
+    def lr_context(request: Request, operation: ParsedOperation) -> dict[str, Any]:
+        return {
+            "leveringsregister": lr,
+            "aanbieder": request.path_params["tenant"],
+            "request": request,
+            "claims": operation.state.get("claims"),
+        }
+
+    registers: list[tuple[str, str, GraphQLSchema, Any, str, tuple[str, ...], bool]] = [
+        (
+            BR_READ_PATH,
+            "bemiddelingsregister",
+            br_read_schema,
+            br_context,
+            "zorgkantoor",
+            (SCOPE_BR_READ,),
+            False,
+        ),
+        (
+            BR_BEHEER_PATH,
+            "bemiddelingsregister_beheer",
+            build_br_beheer_schema(),
+            br_context,
+            "zorgkantoor",
+            (SCOPE_BR_CREATE,),
+            True,
+        ),
+        (
+            LR_READ_PATH,
+            "leveringsregister",
+            build_lr_read_schema(),
+            lr_context,
+            "zorgaanbieder",
+            (SCOPE_LR_READ,),
+            False,
+        ),
+        (
+            LR_BEHEER_PATH,
+            "leveringsregister_beheer",
+            build_lr_beheer_schema(),
+            lr_context,
+            "zorgaanbieder",
+            (SCOPE_LR_CREATE,),
+            True,
+        ),
+    ]
+    for path, register, schema, context, bronhouder, scopes, writes in registers:
+        endpoint = GraphQLEndpoint(
+            schema,
+            context_factory=context,
+            guard=guard or nid.protect_by_url(register=register, scope_prefixes=scopes),
+            limits=limits,
+            allowed_operations=frozenset(
+                {OperationType.QUERY, OperationType.MUTATION} if writes else {OperationType.QUERY}
+            ),
+            name=register.replace("_", "-"),
+        )
+        routes.append(
+            Route(
+                path,
+                TenantGate(endpoint, nid.participants, bronhouder),
+                methods=["GET", "POST", "PUT", "DELETE"],
+            )
+        )
+    nid.audience_sources.append(
+        bronhouder_audiences(nid, (BR_READ_PATH, BR_BEHEER_PATH, LR_READ_PATH, LR_BEHEER_PATH))
+    )
     # -- address book, subscriptions, outbox --------------------------------------------
-    adresboek = Adresboek(engine, clock=clock)
     nid.audience_sources.append(adresboek.resource_uris)
     adresboek_guard = nid.protect(ADRESBOEK_PATH, register="adresboek", scope_prefixes=())
     routes += adresboek_routes(
@@ -262,9 +372,135 @@ def create_app(
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(ObserveMiddleware, requests_total=requests_total, latency=latency)
     app.state.network = Network(
-        settings, engine, clock, ir, metrics, nid, adresboek, abonnementen, pool, inbox
+        settings, engine, clock, ir, br, lr, metrics, nid, adresboek, abonnementen, pool, inbox
     )
     return app
+
+
+class TenantGate:
+    """Answers 404 for a register of a bronhouder that is not an active participant of the
+    right type, before any token or query is looked at (the path names the register)."""
+
+    def __init__(self, app: ASGIApp, participants: ParticipantRegistry, type_: str) -> None:
+        self.app = app
+        self.participants = participants
+        self.type = type_
+        self.id_type = "UZOVI" if type_ == "zorgkantoor" else "AGB"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        tenant = str(scope.get("path_params", {}).get("tenant", ""))
+        found = None
+        if tenant.isdigit() and len(tenant) in (4, 8):
+            found = await run_in_threadpool(
+                self.participants.get, f"{self.id_type.lower()}:{tenant}"
+            )
+        if found is None or not found.active or found.type != self.type:
+            register = "Bemiddelingsregister" if self.type == "zorgkantoor" else "Leveringsregister"
+            response = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": f"No {register} for {self.id_type} {tenant!r} in this "
+                            f"network: check the address book (GET /adresboek).",
+                            "extensions": {"code": "NOT_FOUND"},
+                        }
+                    ]
+                },
+                status_code=404,
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def bronhouder_audiences(nid: Nid, paths: tuple[str, ...]) -> Any:
+    """A token audience source: the register URLs of every active zorgkantoor and aanbieder
+    (re-read at most every 10 s; token requests are rare, tokens are cached for an hour)."""
+    cache: list[tuple[float, frozenset[str]]] = []
+
+    def audiences() -> frozenset[str]:
+        now = time.monotonic()
+        if cache and now - cache[0][0] < 10:
+            return cache[0][1]
+        found: set[str] = set()
+        for p in nid.participants.list(include_revoked=False):
+            kind = {"zorgkantoor": "/bemiddelingsregister/", "zorgaanbieder": "/leveringsregister/"}
+            prefix = kind.get(p.type)
+            if prefix is None:
+                continue
+            for path in paths:
+                if path.startswith(prefix):
+                    found.add(nid.audience(path.format(tenant=p.id_value)))
+        value = frozenset(found)
+        cache[:] = [(now, value)]
+        return value
+
+    return audiences
+
+
+def network_pip(
+    settings: Settings,
+    engine: Engine,
+    adresboek: Adresboek,
+    br_read_schema: GraphQLSchema,
+    br: Bemiddelingsregister,
+) -> Pip:
+    """The PDP's information points: the Bemiddelingsregister's own UCBR-0012/0013 queries on
+    its data, everything else over HTTP to the zorgkantoor's register (found in the address
+    book) with nID's own token."""
+    resolver = AdresboekResolver.from_settings(adresboek, settings)
+
+    def register_url(uzovi: str) -> str:
+        return resolver.resolve(uzovi, "REGISTER", "REGISTER").resource_uri
+
+    def startpunt(wlz_indicatie_id: str) -> str | None:
+        try:
+            key = uuid.UUID(wlz_indicatie_id)
+        except ValueError:
+            return None
+        c = wlz_indicatie.c
+        with engine.connect() as conn:
+            found = conn.execute(
+                sa.select(c.initieelVerantwoordelijkZorgkantoor).where(c.wlzindicatieID == key)
+            ).scalar_one_or_none()
+        return str(found) if found is not None else None
+
+    def levering_zorgkantoor(agb: str, bspec_id: str) -> str | None:
+        try:
+            key = uuid.UUID(bspec_id)
+        except ValueError:
+            return None
+        c = lr_models.levering.c
+        with engine.connect() as conn:
+            found = conn.execute(
+                sa.select(c.verantwoordelijkZorgkantoor).where(
+                    c.aanbieder == agb, c.bemiddelingspecificatieID == key
+                )
+            ).scalar_one_or_none()
+        return str(found) if found is not None else None
+
+    remote = NetworkPip(
+        client=LazyNidClient(settings),
+        register_url=register_url,
+        startpunt=startpunt,
+        levering_zorgkantoor=levering_zorgkantoor,
+        timeout=settings.pip_timeout_seconds,
+    )
+    local = LocalPip(
+        br_read_schema,
+        lambda tenant: {"bemiddelingsregister": br, "zorgkantoor": tenant},
+    )
+    return RoutingPip({"PIP-UCBR-": local}, remote)
+
+
+def bemiddelingsregister_hooks() -> list[EventHook]:
+    """The Bemiddelingsregister's notification rules (registers.md §2.6)."""
+    return [NotificationRules(bemiddeling_rules())]
+
+
+def leveringsregister_hooks() -> list[EventHook]:
+    """The Leveringsregister's notification rules (registers.md §3.5)."""
+    return [NotificationRules(levering_rules())]
 
 
 def abonnement_toelating(settings: Settings) -> dict[str, frozenset[str]]:

@@ -60,6 +60,20 @@ class Settings(BaseSettings):
         le=300,
         description="how long a participant's status is cached; revocation takes this long",
     )
+    nid_pip_client_id: str = Field(
+        default="kvk:18065868",
+        description="nID's own participant (the netwerkbeheerder) that sends PIP control queries",
+    )
+    nid_pip_key_file: str | None = Field(
+        default=None,
+        description=(
+            "EC P-256 PEM private key of nid_pip_client_id for PIP control queries "
+            "(dev: the demo participant's key)"
+        ),
+    )
+    pip_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=60, description="deadline of one PIP control query over HTTP"
+    )
     audit_bsn_key: str | None = Field(
         default=None,
         description="secret for keyed hashes of BSNs in the audit log (required unless dev)",

@@ -151,6 +151,7 @@ def test_build_pdp_input_from_the_parsed_request() -> None:
     )
     assert pdp_input == {
         "register": "indicatieregister",
+        "resource": {},
         "time": "2026-11-27T23:30:00+00:00",
         "date": "2026-11-28",
         "claims": {

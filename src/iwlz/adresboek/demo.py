@@ -1,11 +1,13 @@
 """Demo address book (dev mode): an entry for every receiving participant of the network in a box.
 
-Every receiver gets ``<org>_NOTIFICATIE_<ENV>`` (roles ``NOTIFICATIE_INDICATIE`` and
-``NOTIFICATIE_BEMIDDELING``) and ``<org>_MELDING_<ENV>`` (role ``MELDING``), both at its
-netwerkpunt ``{public_url}/netwerkpunt/{IDTYPE}/{id}/graphql``; the CIZ also gets
-``CIZ_REGISTER_<ENV>`` for the Indicatieregister. Our PEP sits in front of each resource in the
-same process, so ``authorizationEndpointuri`` is the resource URI itself; the token endpoint is
-nID's.
+Every receiver gets ``<org>_NOTIFICATIE_<ENV>`` (roles ``NOTIFICATIE_INDICATIE``,
+``NOTIFICATIE_BEMIDDELING`` and our ``NOTIFICATIE_LEVERING``) and ``<org>_MELDING_<ENV>`` (role
+``MELDING``), both at its netwerkpunt ``{public_url}/netwerkpunt/{IDTYPE}/{id}/graphql``; the CIZ
+also gets ``CIZ_REGISTER_<ENV>`` for the Indicatieregister, every zorgkantoor
+``<UZOVI>_REGISTER_<ENV>`` for its Bemiddelingsregister and every zorgaanbieder
+``<AGB>_REGISTER_<ENV>`` for its Leveringsregister (role ``REGISTER``). Our PEP sits in front
+of each resource in the same process, so ``authorizationEndpointuri`` is the resource URI
+itself; the token endpoint is nID's.
 
 Gemeenten, leveranciers and other non-receivers get no entries: ``IDTypeEnum`` has no gemeente
 type and no notification or melding scope names them as receiver (network.md §1.2, §5.5).
@@ -68,7 +70,7 @@ def demo_entries(
 ) -> list[dict[str, Any]]:
     """The demo's ``ElectronicService`` entries for participants given as
     (type, id_type, id_value), e.g. ``("zorgkantoor", "UZOVI", "5501")``, ordered by ID."""
-    from iwlz.app import IR_READ_PATH
+    from iwlz.app import BR_READ_PATH, IR_READ_PATH, LR_READ_PATH
     from iwlz.nid.setup import TOKEN_PATH
 
     env = check_omgeving(omgeving)
@@ -99,9 +101,28 @@ def demo_entries(
                 f"Voor het notificeren van {naam}",
                 f"notificaties voor {naam}",
                 token_uri,
-                {"NOTIFICATIE_INDICATIE": url, "NOTIFICATIE_BEMIDDELING": url},
+                {
+                    "NOTIFICATIE_INDICATIE": url,
+                    "NOTIFICATIE_BEMIDDELING": url,
+                    "NOTIFICATIE_LEVERING": url,
+                },
             )
         )
+        register = {"zorgkantoor": BR_READ_PATH, "zorgaanbieder": LR_READ_PATH}.get(type_)
+        if register is not None:
+            naam_register = (
+                "Bemiddelingsregister" if type_ == "zorgkantoor" else "Leveringsregister"
+            )
+            entries.append(
+                _entry(
+                    make_gegevensdienst_id(org, "REGISTER", env),
+                    label,
+                    f"Voor het raadplegen van het {naam_register} van {naam}",
+                    f"{naam_register} {org}",
+                    token_uri,
+                    {"REGISTER": base + register.format(tenant=id_value)},
+                )
+            )
         entries.append(
             _entry(
                 make_gegevensdienst_id(org, "MELDING", env),

@@ -13,7 +13,12 @@ from pathlib import Path
 
 from iwlz import regio
 from iwlz.nid.keys import SigningKey, load_or_create
-from iwlz.nid.participants import ParticipantRegistry, make_client_id, parse_client_id
+from iwlz.nid.participants import (
+    ParticipantRegistry,
+    default_scopes,
+    make_client_id,
+    parse_client_id,
+)
 
 CIZ = "KVK:62253778"
 VECOZO = "KVK:18065868"
@@ -73,7 +78,13 @@ def seed_demo_participants(registry: ParticipantRegistry, keys_dir: Path) -> int
     for p in demo_participants():
         kind, value = parse_client_id(p.identifier)
         client_id = make_client_id(kind, value)
-        if registry.get(client_id) is not None:
+        found = registry.get(client_id)
+        if found is not None:
+            # A demo database from an older version: give the participant the scopes its type
+            # has now (new registers bring new scopes), keeping any it already had.
+            wanted = default_scopes(p.type)
+            if not set(wanted) <= set(found.scopes):
+                registry.set_scopes(client_id, (*found.scopes, *wanted))
             continue
         key = load_or_create(key_path(keys_dir, client_id), create=True)
         registry.add(type=p.type, identifier=p.identifier, naam=p.naam, jwks={"keys": [key.jwk]})

@@ -28,6 +28,8 @@ SCOPE_IR_CREATE = "registers/wlzindicatieregister/indicaties/indicatie:create"
 SCOPE_BR_READ = "registers/wlzbemiddelingsregister/bemiddelingen/bemiddeling:read"
 SCOPE_BR_CREATE = "registers/wlzbemiddelingsregister/bemiddelingen/bemiddeling:create"
 SCOPE_LR_READ = "registers/leveringsregister/leveringen/levering:read"
+SCOPE_LR_CREATE = "registers/leveringsregister/leveringen/levering:create"
+"""Our own, provisional name: the standard defines no write API for the Leveringsregister."""
 
 # Participant type -> (identifier type, instantie_type claim, default scopes).
 TYPES: Mapping[str, tuple[frozenset[str], str, tuple[str, ...]]] = {
@@ -40,11 +42,12 @@ TYPES: Mapping[str, tuple[frozenset[str], str, tuple[str, ...]]] = {
     "zorgaanbieder": (
         frozenset({"AGB"}),
         "Zorgaanbieder",
-        (SCOPE_IR_READ, SCOPE_BR_READ, SCOPE_LR_READ),
+        (SCOPE_IR_READ, SCOPE_BR_READ, SCOPE_LR_READ, SCOPE_LR_CREATE),
     ),
     "cak": (frozenset({"KVK", "OIN"}), "Onderneming", ()),
     "gemeente": (frozenset({"GEMEENTECODE", "OIN"}), "Gemeente", ()),
-    "netwerkbeheerder": (frozenset({"KVK"}), "Onderneming", ()),
+    # nID itself (VECOZO) sends the PIP control queries to the Bemiddelingsregisters.
+    "netwerkbeheerder": (frozenset({"KVK"}), "Onderneming", (SCOPE_BR_READ,)),
     "leverancier": (frozenset({"KVK"}), "Onderneming", ()),
 }
 
@@ -61,6 +64,11 @@ NOTIFICATIE_SCOPES = (
 )
 """``iwlz/netwerkpunt/inbox:read`` (reading one's own inbox) and the ``abonnementen`` scope
 are our own, provisional names: the standard defines neither (network.md §7.2)."""
+
+
+def default_scopes(type_: str) -> tuple[str, ...]:
+    """The scopes a participant of this type gets when none are given."""
+    return tuple(dict.fromkeys((*TYPES[type_][2], *NOTIFICATIE_SCOPES)))
 
 
 def _is_oin(value: str) -> bool:
@@ -217,15 +225,13 @@ class ParticipantRegistry:
                 f"unknown participant type {type!r}; use one of {', '.join(TYPES)}"
             )
         id_type, id_value = parse_client_id(identifier)
-        allowed_ids, _claim, default_scopes = TYPES[type]
+        allowed_ids, _claim, _defaults = TYPES[type]
         if id_type not in allowed_ids:
             raise ParticipantError(
                 f"a {type} is identified by {' or '.join(sorted(allowed_ids))}, not {id_type}"
             )
         _validate_jwks(jwks)
-        chosen = tuple(
-            dict.fromkeys(scopes if scopes is not None else (*default_scopes, *NOTIFICATIE_SCOPES))
-        )
+        chosen = tuple(dict.fromkeys(scopes if scopes is not None else default_scopes(type)))
         acting = tuple(make_client_id(*parse_client_id(a)) for a in acts_for)
         client_id = make_client_id(id_type, id_value)
         stamp = now or dt.datetime.now(dt.UTC)
@@ -313,6 +319,18 @@ class ParticipantRegistry:
                 .where(participant_table.c.client_id == client_id)
                 .values(jwks=dict(jwks))
             )
+        self._cache.pop(client_id, None)
+
+    def set_scopes(self, client_id: str, scopes: Iterable[str]) -> None:
+        """Replace the scopes a participant may request."""
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                participant_table.update()
+                .where(participant_table.c.client_id == client_id)
+                .values(scopes=list(dict.fromkeys(scopes)))
+            )
+        if done.rowcount == 0:
+            raise ParticipantError(f"no participant {client_id}")
         self._cache.pop(client_id, None)
 
     def invalidate(self) -> None:

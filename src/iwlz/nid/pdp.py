@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -71,6 +72,7 @@ __all__ = [
     "InMemoryPip",
     "Pip",
     "PipCheck",
+    "PipResult",
     "PolicyDecisionPoint",
     "build_pdp_input",
     "effective_variables",
@@ -127,6 +129,8 @@ def _sorted(value: Any) -> Any:
 # Claims the Rego policies get; add a name here when a policy starts to read one.
 DECISION_CLAIMS = ("scopes", "instantie_type", "uzovi", "agb", "kvk", "client_id", "act")
 
+log = logging.getLogger("iwlz.nid.pdp")
+
 _PACKAGE_RE = re.compile(r"^package\s+iwlz\.([a-z][a-z0-9_.]*)\s*$", re.MULTILINE)
 _INTERNAL = "Internal Server Error"  # network.md §3.8 #06/#15
 _NO_OPERATION = "No operation found to evaluate"  # network.md §3.6 catch-all
@@ -138,7 +142,15 @@ class PipCheck:
 
     id: str
     params: Mapping[str, str]
-    result: bool | None
+    result: PipResult | None
+
+    def summary(self) -> bool | str | None:
+        """The result for the audit log: rows are counted, not copied."""
+        if isinstance(self.result, list | tuple):
+            return f"rows:{len(self.result)}"
+        if isinstance(self.result, Mapping):
+            return "object"
+        return self.result
 
 
 @dataclass(frozen=True)
@@ -154,15 +166,23 @@ class Decision:
     pip_checks: tuple[PipCheck, ...] = ()
 
 
+PipResult = bool | list[Any] | dict[str, Any]
+"""What a PIP answers: "the control query has a non-empty result" (bool), or the result rows
+themselves for a policy that evaluates them (the overlap-and-window rule of registers.md §2.5)."""
+
+
 class Pip(Protocol):
     """Policy Information Point: runs a control query (``PIP-0002`` …) for the PDP.
 
     ``params`` are the values the policy filled in (``wlzIndicatieID`` and the caller's ``agb``
-    or ``uzovi``); ``claims`` are the caller's, for a PIP that queries with the caller's token.
-    Returns True when the control query has a non-empty result. Raising denies the request.
+    or ``uzovi``, the register's ``tenant`` …); ``claims`` are the caller's. Returns True when
+    the control query has a non-empty result, or for PIPs whose policy reads the data the rows
+    (JSON values) as ``input.pip[<id>]``. Raising denies the request.
     """
 
-    def check(self, pip_id: str, params: Mapping[str, str], claims: Mapping[str, Any]) -> bool: ...
+    def check(
+        self, pip_id: str, params: Mapping[str, str], claims: Mapping[str, Any]
+    ) -> PipResult: ...
 
 
 # --- in-memory PIP --------------------------------------------------------------------------
@@ -484,12 +504,15 @@ class PolicyDecisionPoint:
             if pip_id in seen:
                 continue
             seen.add(pip_id)
+            result: PipResult | None
             try:
-                result: bool | None = bool(self.pip.check(pip_id, params, claims))
+                answer = self.pip.check(pip_id, params, claims)
+                result = answer if isinstance(answer, list | dict) else bool(answer)
             except Exception:  # a failing PIP denies; the policy makes it a 500
+                log.warning("PIP %s failed", pip_id, exc_info=True)
                 result = None
             checks.append(PipCheck(pip_id, params, result))
-            if result is not False:
+            if result is True or result is None:
                 break
         return checks
 
@@ -1031,10 +1054,12 @@ def _input(
     shape: _Shape,
     now: dt.datetime,
     today: dt.date | None,
+    resource: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     values = effective_variables(operation, variables)
     return {
         "register": register,
+        "resource": dict(resource or {}),
         "time": now.isoformat(),
         "date": (today or _today(now)).isoformat(),
         "claims": {k: claims.get(k) for k in PDP_CLAIMS if k != "act" or "act" in claims},
@@ -1061,12 +1086,14 @@ def build_pdp_input(
     operation: ParsedRequest,
     now: dt.datetime,
     today: dt.date | None = None,
+    resource: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The PDP input for a parsed request (the PEP's entry point).
 
     ``claims`` are the verified token claims with aggregated claims already resolved; only
     :data:`PDP_CLAIMS` are passed on. ``date`` is ``today`` or the Dutch calendar date of
-    ``now``. The variable-independent part (selection, root fields) is cached per query text.
+    ``now``. ``resource`` names the register instance (``{"tenant": <bronhouder>}`` for the
+    per-bronhouder registers). The variable-independent part is cached per query text.
     """
     shape = _cached_shape(
         operation.query, operation.operation_name, operation.document, operation.operation
@@ -1080,6 +1107,7 @@ def build_pdp_input(
         shape=shape,
         now=now,
         today=today,
+        resource=resource,
     )
 
 
@@ -1092,6 +1120,7 @@ def pdp_input_for_query(
     operation_name: str | None = None,
     now: dt.datetime,
     today: dt.date | None = None,
+    resource: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The PDP input for a raw GraphQL request (tests, tools); parses but does not validate.
 
@@ -1118,4 +1147,5 @@ def pdp_input_for_query(
         shape=_shape(document, chosen),
         now=now,
         today=today,
+        resource=resource,
     )

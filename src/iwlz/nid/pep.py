@@ -211,7 +211,9 @@ class PolicyEnforcementPoint:
         self, request: Request, operation: ParsedOperation
     ) -> Response | None:
         claims: dict[str, Any] = request.state.claims
-        decision = await run_in_threadpool(self._decide_and_audit, claims, operation)
+        tenant = request.path_params.get("tenant")
+        resource = {"tenant": str(tenant)} if tenant is not None else None
+        decision = await run_in_threadpool(self._decide_and_audit, claims, operation, resource)
         if not decision.allowed:
             return json_response(
                 {
@@ -229,10 +231,19 @@ class PolicyEnforcementPoint:
         operation.state["use_case"] = decision.use_case
         return None
 
-    def _decide_and_audit(self, claims: Mapping[str, Any], operation: ParsedOperation) -> Decision:
+    def _decide_and_audit(
+        self,
+        claims: Mapping[str, Any],
+        operation: ParsedOperation,
+        resource: Mapping[str, str] | None = None,
+    ) -> Decision:
         now = self.clock.now()
         pdp_input = build_pdp_input(
-            register=self.register, claims=_pdp_claims(claims), operation=operation, now=now
+            register=self.register,
+            claims=_pdp_claims(claims),
+            operation=operation,
+            now=now,
+            resource=resource,
         )
         try:
             decision = self.pdp.decide(pdp_input)
@@ -282,7 +293,10 @@ class PolicyEnforcementPoint:
                 trace_id=trace_id_var.get(),
                 span_id=span_id_var.get(),
                 occurred_at=now,
-                details={"pip": [{"id": c.id, "result": c.result} for c in decision.pip_checks]},
+                details={
+                    "pip": [{"id": c.id, "result": c.summary()} for c in decision.pip_checks],
+                    **({"tenant": resource["tenant"]} if resource else {}),
+                },
             )
         )
         return decision
@@ -319,13 +333,23 @@ def _pdp_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+_RECORD_TYPES = {"wlzindicatieID": "WlzIndicatie", "wlzIndicatieID": "WlzIndicatie"}
+
+
 def _subjects(where: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     records: list[str] = []
     bsns: list[str] = []
-    wid = (where.get("wlzindicatieID") or {}).get("eq") if isinstance(where, Mapping) else None
-    if isinstance(wid, str):
-        records.append(f"WlzIndicatie/{wid}")
-    bsn = (where.get("bsn") or {}).get("eq") if isinstance(where, Mapping) else None
+    if not isinstance(where, Mapping):
+        return (), ()
+    # Every `<object>ID: {eq: …}` of the root filter names a record the request is about.
+    for key, value in where.items():
+        if not key.endswith("ID") or not isinstance(value, Mapping):
+            continue
+        rid = value.get("eq")
+        if isinstance(rid, str):
+            kind = _RECORD_TYPES.get(key) or key[0].upper() + key[1:-2]
+            records.append(f"{kind}/{rid}")
+    bsn = (where.get("bsn") or {}).get("eq")
     if isinstance(bsn, str):
         bsns.append(bsn)
     return tuple(records), tuple(bsns)

@@ -27,7 +27,11 @@ from iwlz.core.metadata import metadata
 KIND_NOTIFICATIE = "notificatie"
 KIND_MELDING = "melding"
 KIND_WEBHOOK = "webhook"
-KINDS = (KIND_NOTIFICATIE, KIND_MELDING, KIND_WEBHOOK)
+KIND_FANOUT = "fanout"
+"""A notification whose receivers are found at send time (over the network, outside the
+register's transaction): the worker expands it into ``notificatie`` rows (see
+:mod:`iwlz.notificaties.fanout`). ``payload`` is the notification with the first receiver."""
+KINDS = (KIND_NOTIFICATIE, KIND_MELDING, KIND_WEBHOOK, KIND_FANOUT)
 
 PENDING = "pending"
 DELIVERED = "delivered"

@@ -16,6 +16,7 @@ from iwlz.adresboek import Adresboek, AdresboekResolver, organisatie_id
 from iwlz.config import Settings
 from iwlz.core.clock import Clock, SystemClock
 from iwlz.notificaties import outbox
+from iwlz.notificaties.fanout import Fanout, qbr0010_over_http
 from iwlz.notificaties.worker import (
     DeliveryWorker,
     HttpTransport,
@@ -91,13 +92,25 @@ def http_transport(
         from iwlz.netwerkpunt.service import webhook_target_allowed
 
         webhook_guard = webhook_target_allowed
-    return HttpTransport(
+    transport = HttpTransport(
         resolver,
         directory_keys(Path(settings.nid_keys_dir)),
         organisatie_id=organisatie_id,
         timeout=settings.notify_timeout_seconds,
         webhook_guard=webhook_guard,
     )
+    # VERVALLEN_INDICATIE_ZORGKANTOOR's receivers come from the Bemiddelingsregisters.
+    transport.fanout = Fanout(
+        engine,
+        clock,
+        qbr0010_over_http(
+            lambda uzovi: resolver.resolve(uzovi, "REGISTER", "REGISTER"),
+            transport.nid_client,
+            transport.http,
+            settings.pip_timeout_seconds,
+        ),
+    )
+    return transport
 
 
 def build_worker(

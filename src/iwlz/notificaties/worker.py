@@ -52,6 +52,7 @@ from iwlz.nid.keys import SigningKey, load_or_create
 from iwlz.notificaties.outbox import (
     DEAD,
     DELIVERED,
+    KIND_FANOUT,
     KIND_MELDING,
     KIND_WEBHOOK,
     NOTIFY_CHANNEL,
@@ -546,7 +547,9 @@ class HttpTransport:
         timeout: float = 35.0,
         http: httpx.Client | None = None,
         webhook_guard: Callable[[str], str | None] | None = None,
+        fanout: Callable[[OutboxRow], Attempt] | None = None,
     ) -> None:
+        self.fanout = fanout
         self.resolver = resolver
         self.keys = keys
         self.organisatie_id = organisatie_id
@@ -557,6 +560,10 @@ class HttpTransport:
         self.webhook_guard = webhook_guard
         self._clients: dict[tuple[str, str], NidClient] = {}
         self._lock = threading.Lock()
+
+    def nid_client(self, client_id: str, token_uri: str) -> NidClient:
+        """The (cached) nID client of a sender for a token endpoint."""
+        return self._nid(client_id, token_uri)
 
     def _nid(self, client_id: str, token_uri: str) -> NidClient:
         with self._lock:
@@ -569,6 +576,10 @@ class HttpTransport:
     def send(self, row: OutboxRow) -> Attempt:
         if row.kind == KIND_WEBHOOK:
             return self._webhook(row)
+        if row.kind == KIND_FANOUT:
+            if self.fanout is None:
+                return Attempt("retry", error="this worker has no fan-out handler configured")
+            return self.fanout(row)
         functionaliteit = "MELDING" if row.kind == KIND_MELDING else "NOTIFICATIE"
         try:
             endpoint = self.resolver.resolve(

@@ -370,7 +370,11 @@ def test_rule_4_afzender_type(
         pdp, token, afzender=afzender, ontvanger=("UZOVI", "5502"), event_type=ZK_UZOVI_TYPES[0]
     )
     assert_denied(decision, N + "afzender_type is not valid.")
-    assert decision.reasons == ("afzender_type_invalid",)
+    # An aanbieder may notify, but only of its Leveringsregister (registers.md §3.5).
+    expected = (
+        "event_type_not_for_afzender_type" if afzender[0] == "AGB" else "afzender_type_invalid"
+    )
+    assert decision.reasons == (expected,)
 
 
 def test_rule_5_the_only_kvk_sender_is_the_ciz(pdp: PolicyDecisionPoint) -> None:
@@ -851,3 +855,68 @@ def test_cached_decisions_still_follow_every_field_that_matters(pdp: PolicyDecis
         ontvanger=("UZOVI", "5505"),
         event_type="NIEUWE_INDICATIE_ZORGKANTOOR",
     ).allowed
+
+
+LR_ZK_TYPES = [
+    "NIEUWE_LEVERINGPERIODE_ZORGKANTOOR",
+    "GEWIJZIGDE_LEVERINGPERIODE_ZORGKANTOOR",
+    "VERWIJDERDE_LEVERINGPERIODE_ZORGKANTOOR",
+    "NIEUWE_BEHANDELINGPERIODE_ZORGKANTOOR",
+    "GEWIJZIGDE_BEHANDELINGPERIODE_ZORGKANTOOR",
+    "VERWIJDERDE_BEHANDELINGPERIODE_ZORGKANTOOR",
+    "NIEUWE_UITSTELPERIODE_ZORGKANTOOR",
+    "GEWIJZIGDE_UITSTELPERIODE_ZORGKANTOOR",
+    "VERWIJDERDE_UITSTELPERIODE_ZORGKANTOOR",
+    "NIEUW_AFSTEL_ZORGKANTOOR",
+    "GEWIJZIGD_AFSTEL_ZORGKANTOOR",
+    "VERWIJDERD_AFSTEL_ZORGKANTOOR",
+    "NIEUW_VERZOEK_ZORGKANTOOR",
+]
+BR_11_ZK_TYPES = [
+    "INFORMATIEVE_NIEUWE_BEMIDDELINGSPECIFICATIE_ZORGKANTOOR",
+    "INFORMATIEVE_GEWIJZIGDE_BEMIDDELINGSPECIFICATIE_ZORGKANTOOR",
+    "INFORMATIEVE_VERWIJDERDE_BEMIDDELINGSPECIFICATIE_ZORGKANTOOR",
+    "NIEUWE_REGIEHOUDER_ZORGKANTOOR",
+    "GEWIJZIGDE_REGIEHOUDER_ZORGKANTOOR",
+    "VERWIJDERDE_REGIEHOUDER_ZORGKANTOOR",
+]
+
+
+@pytest.mark.parametrize(
+    ("ontvanger", "event_type"),
+    [(("UZOVI", "5502"), t) for t in LR_ZK_TYPES]
+    + [(("AGB", "87654321"), "NIEUW_VERZOEKAANBIEDER_AANBIEDER")],
+)
+def test_aanbieder_notifies_of_its_leveringsregister(
+    pdp: PolicyDecisionPoint, ontvanger: tuple[str, str], event_type: str
+) -> None:
+    decision = notificatie(
+        pdp, za(), afzender=("AGB", AGB), ontvanger=ontvanger, event_type=event_type
+    )
+    assert decision.allowed and decision.use_case == "NOTIFICATIE"
+
+
+@pytest.mark.parametrize("event_type", LR_ZK_TYPES[:3])
+def test_only_aanbieders_send_leveringsregister_types(
+    pdp: PolicyDecisionPoint, event_type: str
+) -> None:
+    decision = notificatie(
+        pdp, zk(), afzender=("UZOVI", "5501"), ontvanger=("UZOVI", "5502"), event_type=event_type
+    )
+    assert not decision.allowed
+    assert decision.reasons == ("event_type_reserved",)
+
+
+@pytest.mark.parametrize("event_type", BR_11_ZK_TYPES)
+def test_bemiddelingsregister_11_types_from_a_zorgkantoor(
+    pdp: PolicyDecisionPoint, event_type: str
+) -> None:
+    decision = notificatie(
+        pdp, zk(), afzender=("UZOVI", "5501"), ontvanger=("UZOVI", "5502"), event_type=event_type
+    )
+    assert decision.allowed
+    # ... and not from an aanbieder.
+    denied = notificatie(
+        pdp, za(), afzender=("AGB", AGB), ontvanger=("UZOVI", "5502"), event_type=event_type
+    )
+    assert not denied.allowed

@@ -19,6 +19,7 @@ from iwlz.registers.levering.api import FILTERS, build_read_schema
 from iwlz.registers.levering.service import Leveringsregister
 
 ZA_A, ZA_B = "12345678", "87654321"
+ZK_V, ZK_U = "5501", "5502"
 NOW = dt.datetime(2025, 8, 1, 10, 0, tzinfo=dt.UTC)
 SCHEMA = build_read_schema()
 
@@ -59,6 +60,8 @@ def levering(bsn: str = "999993653", **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "leveringID": uuid.uuid4(),
         "bemiddelingspecificatieID": uuid.uuid4(),
+        "verantwoordelijkZorgkantoor": ZK_V,
+        "uitvoerendZorgkantoor": ZK_U,
         "client": {"bsn": bsn},
         "leveringperiodes": [
             {
@@ -296,7 +299,7 @@ def test_missing_tenant_is_forbidden(lr: Leveringsregister) -> None:
 
 
 def test_validation_errors(lr: Leveringsregister) -> None:
-    data = levering(bsn="123456789", bemiddelingspecificatieID="nope")
+    data = levering(bsn="123456789", bemiddelingspecificatieID="nope", uitvoerendZorgkantoor="55")
     data["leveringperiodes"][0].update(
         einddatum=dt.date(2024, 1, 1),
         vaststellingMoment=dt.datetime(2025, 1, 1),
@@ -325,6 +328,7 @@ def test_validation_errors(lr: Leveringsregister) -> None:
     assert codes == {
         ("levering.client.bsn", "FORMAAT"),
         ("levering.bemiddelingspecificatieID", "FORMAAT"),
+        ("levering.uitvoerendZorgkantoor", "FORMAAT"),
         (f"{p}.einddatum", "DATUMVOLGORDE"),
         (f"{p}.vaststellingMoment", "FORMAAT"),
         (f"{p}.aanbiederBestemming", "FORMAAT"),
@@ -336,10 +340,14 @@ def test_validation_errors(lr: Leveringsregister) -> None:
         ("levering.verzoeken[1].verzoekAanbieders", "VERPLICHT"),
         ("levering.afstel.reden", "VERPLICHT"),
     }
-    assert [
-        f.code
+    assert {
+        (f.veld, f.code)
         for f in lr.registreer_levering(ZA_A, {"bemiddelingspecificatieID": uuid.uuid4()}).fouten
-    ] == ["VERPLICHT"]
+    } == {
+        ("levering.verantwoordelijkZorgkantoor", "VERPLICHT"),
+        ("levering.uitvoerendZorgkantoor", "VERPLICHT"),
+        ("levering.client", "VERPLICHT"),
+    }
     with lr.engine.connect() as conn:
         for table in (m.client, m.levering, domain_event):
             assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0
@@ -426,7 +434,7 @@ def test_events_in_same_transaction(lr: Leveringsregister) -> None:
         "VerzoekAanbiederGeregistreerd",
     ]
     assert all(n == 2 for _, n in seen)
-    periode = data["leveringperiodes"][0]
+    periode = {k: v for k, v in data["leveringperiodes"][0].items() if k != "behandelingperiodes"}
     pid = periode["leveringperiodeID"]
     gewijzigd = lr.wijzig_leveringperiode(
         ZA_A, pid, {**periode, "einddatum": dt.date(2025, 4, 30)}, versie=1

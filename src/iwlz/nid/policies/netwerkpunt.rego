@@ -49,6 +49,8 @@ _notificatie_ok if {
 	n.eventType in np.notificatie_event_types[kind][n.ontvangerIDType]
 	n.afzenderID in object.get(np.afzenders_of_event_type, n.eventType, {n.afzenderID})
 	n.eventType in object.get(np.event_types_of_afzender, n.afzenderID, {n.eventType})
+	n.eventType in object.get(np.event_types_of_afzender_type, afzender, {n.eventType})
+	afzender in object.get(np.afzender_types_of_event_type, n.eventType, {afzender})
 	n.ontvangerID in object.get(np.ontvangers_of_event_type, n.eventType, {n.ontvangerID})
 }
 

@@ -31,8 +31,34 @@ identity_claim := {"Zorgaanbieder": "agb", "Zorgkantoor": "uzovi", "Onderneming"
 # ontvangerIDType → scope segment of `organisaties/<segment>/notificaties/notificatie:create`.
 notificatie_scope_segment := {"AGB": "zorgaanbieder", "UZOVI": "zorgkantoor", "KVK": "onderneming"}
 
-# Rule 4: zorgaanbieders do not notify.
-notificatie_afzender_id_types := {"UZOVI", "KVK"}
+# Rule 4 of the nID bundle says zorgaanbieders do not notify; the Leveringsregister (registers.md
+# §3.5) has them notify, so AGB senders are accepted, for the Leveringsregister's types only
+# (`event_types_of_afzender_type`), and those types only from AGB senders (iwlz extension,
+# docs/conformance.md).
+notificatie_afzender_id_types := {"UZOVI", "KVK", "AGB"}
+
+# The Leveringsregister's notifications (registers.md §3.5), sent by aanbieders.
+levering_event_types_zorgkantoor := {
+	"NIEUWE_LEVERINGPERIODE_ZORGKANTOOR",
+	"GEWIJZIGDE_LEVERINGPERIODE_ZORGKANTOOR",
+	"VERWIJDERDE_LEVERINGPERIODE_ZORGKANTOOR",
+	"NIEUWE_BEHANDELINGPERIODE_ZORGKANTOOR",
+	"GEWIJZIGDE_BEHANDELINGPERIODE_ZORGKANTOOR",
+	"VERWIJDERDE_BEHANDELINGPERIODE_ZORGKANTOOR",
+	"NIEUWE_UITSTELPERIODE_ZORGKANTOOR",
+	"GEWIJZIGDE_UITSTELPERIODE_ZORGKANTOOR",
+	"VERWIJDERDE_UITSTELPERIODE_ZORGKANTOOR",
+	"NIEUW_AFSTEL_ZORGKANTOOR",
+	"GEWIJZIGD_AFSTEL_ZORGKANTOOR",
+	"VERWIJDERD_AFSTEL_ZORGKANTOOR",
+	"NIEUW_VERZOEK_ZORGKANTOOR",
+}
+
+levering_event_types_aanbieder := {"NIEUW_VERZOEKAANBIEDER_AANBIEDER"}
+
+levering_event_types := union({levering_event_types_zorgkantoor, levering_event_types_aanbieder})
+
+event_types_of_afzender_type := {"AGB": levering_event_types}
 
 # Rule 5: sender types whose senders are restricted → the identifiers allowed (the only KVK
 # sender of notifications is the CIZ).
@@ -43,7 +69,7 @@ notificatie_afzender_ids := {"KVK": {ciz_kvk}}
 # spellings the bundle also lists for UZOVI (meldingen go through zendMelding). "vrijwillig"
 # (ontvangerKenmerk = the abonnementID, network.md §7.2) holds the voluntary types; a voluntary
 # type is only accepted with a kenmerk and a mandatory one only without.
-notificatie_event_types := {
+_notificatie_event_types := {
 	"verplicht": {
 		"UZOVI": {
 			"NIEUWE_INDICATIE_ZORGKANTOOR",
@@ -55,6 +81,13 @@ notificatie_event_types := {
 			"GEWIJZIGDE_OVERDRACHT_ZORGKANTOOR",
 			"VERWIJDERDE_OVERDRACHT_ZORGKANTOOR",
 			"OVERDRACHT_ZORGKANTOOR",
+			# Bemiddelingsregister 1.1 (registers.md §2.6).
+			"INFORMATIEVE_NIEUWE_BEMIDDELINGSPECIFICATIE_ZORGKANTOOR",
+			"INFORMATIEVE_GEWIJZIGDE_BEMIDDELINGSPECIFICATIE_ZORGKANTOOR",
+			"INFORMATIEVE_VERWIJDERDE_BEMIDDELINGSPECIFICATIE_ZORGKANTOOR",
+			"NIEUWE_REGIEHOUDER_ZORGKANTOOR",
+			"GEWIJZIGDE_REGIEHOUDER_ZORGKANTOOR",
+			"VERWIJDERDE_REGIEHOUDER_ZORGKANTOOR",
 		},
 		"AGB": {
 			"NIEUWE_BEMIDDELINGSPECIFICATIE_ZORGAANBIEDER",
@@ -83,6 +116,15 @@ notificatie_event_types := {
 # Rule 9: the types only the CIZ sends, and the only ones it may send. Extension for voluntary
 # notifications: the CIZ also sends the Indicatieregister's voluntary type (rule 8 keeps the
 # mandatory and voluntary types apart).
+notificatie_event_types := {
+	"verplicht": {
+		"UZOVI": union({_notificatie_event_types.verplicht.UZOVI, levering_event_types_zorgkantoor}),
+		"AGB": union({_notificatie_event_types.verplicht.AGB, levering_event_types_aanbieder}),
+		"KVK": _notificatie_event_types.verplicht.KVK,
+	},
+	"vrijwillig": _notificatie_event_types.vrijwillig,
+}
+
 ciz_event_types := {
 	"NIEUWE_INDICATIE_ZORGKANTOOR",
 	"VERVALLEN_INDICATIE_ZORGKANTOOR",
@@ -105,6 +147,9 @@ mutatie_client_ontvangers := {vecozo_kvk}
 # The same rules as lookups, for the allow path: an event type only some senders may send
 # (rules 7 and 9), a sender that may send only some event types (rule 9; keyed by afzenderID,
 # which rules 4 and 6 make the CIZ's KvK number), an event type for some receivers only (rule 10).
+# An event type only some sender types may send (the Leveringsregister's: aanbieders).
+afzender_types_of_event_type := {t: {"AGB"} | some t in levering_event_types}
+
 afzenders_of_event_type := object.union(
 	{event_type: {ciz_kvk} | some event_type in ciz_event_types},
 	{"MUTATIE_CLIENT": mutatie_client_afzenders},

@@ -148,6 +148,10 @@ _notificatie := _deny_n("BAD_REQUEST", denials.msg_scope, "scope_missing") if {
 } else := _deny_n(_gvf, _msg_afzender_event_types, "event_type_not_for_afzender") if {
 	_afzender_event_types
 	not _n.eventType in _afzender_event_types
+} else := _deny_n(_gvf, msg_afzender_type, "event_type_not_for_afzender_type") if {
+	not _n.eventType in object.get(np.event_types_of_afzender_type, _n.afzenderIDType, {_n.eventType})
+} else := _deny_n(_gvf, msg_ontvanger_type, "event_type_reserved") if {
+	not _n.afzenderIDType in object.get(np.afzender_types_of_event_type, _n.eventType, {_n.afzenderIDType})
 } else := _deny_n(_gvf, msg_ontvanger_type, "event_type_reserved") if {
 	not _n.afzenderID in object.get(np.afzenders_of_event_type, _n.eventType, {_n.afzenderID})
 } else := _deny_n(_gvf, msg_ontvanger_type, "event_type_not_for_ontvanger_type") if {

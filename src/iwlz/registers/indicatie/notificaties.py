@@ -4,8 +4,7 @@
   region (``initieelVerantwoordelijkZorgkantoor``, derived on registration).
 * ``VERVALLEN_INDICATIE_ZORGKANTOOR`` when the vervaldatum is set, changed or removed, to every
   zorgkantoor that is, was or becomes responsible. Which ones those are comes from the
-  Bemiddelingsregister (QBR-0010-CIZ); until that register runs, :class:`Verantwoordelijken`
-  answers with the initially responsible zorgkantoor only.
+  Bemiddelingsregisters (QBR-0010-CIZ), found by a delivery worker (a fan-out row).
 * The voluntary ``WLZINDICATIE_MUTATIE_ABONNEMENT`` on every mutation, to subscribers whose
   filters match, with ``ontvangerKenmerk`` = their ``abonnementId`` (network.md §7.2).
 
@@ -14,6 +13,7 @@ All of them: afzender ``KVK``/62253778, ``subject`` = ``recordID`` = ``WlzIndica
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Connection
 
 from iwlz.core.events import DomainEvent
-from iwlz.notificaties.outbox import Delivery
+from iwlz.notificaties.outbox import KIND_FANOUT, Delivery
 from iwlz.notificaties.rules import NotificationRule, notificatie
 from iwlz.registers.indicatie.service import (
     EVENT_GEWIJZIGD,
@@ -87,10 +87,16 @@ def _subject(event: DomainEvent) -> list[tuple[str, str]]:
 
 def indicatie_rules(
     *,
-    verantwoordelijken: Verantwoordelijken = alleen_initieel,
+    verantwoordelijken: Verantwoordelijken | None = None,
     abonnees: AbonneeFinder | None = None,
 ) -> list[NotificationRule]:
-    """The Indicatieregister's rules, for :class:`iwlz.notificaties.rules.NotificationRules`."""
+    """The Indicatieregister's rules, for :class:`iwlz.notificaties.rules.NotificationRules`.
+
+    ``verantwoordelijken`` None (the network): VERVALLEN_INDICATIE_ZORGKANTOOR is queued as
+    one fan-out row for the initially responsible zorgkantoor, which a delivery worker expands
+    into one notification per zorgkantoor in the chain of Bemiddelingsregisters
+    (:mod:`iwlz.notificaties.fanout`). A function instead names the receivers at once.
+    """
 
     def nieuwe_indicatie(conn: Connection, event: DomainEvent) -> Iterable[Delivery]:
         if event.register != REGISTER or event.event_type != EVENT_NIEUW:
@@ -119,6 +125,19 @@ def indicatie_rules(
         if not changed:
             return ()
         initieel = event.payload.get("initieelVerantwoordelijkZorgkantoor")
+        if verantwoordelijken is None:
+            if not initieel:
+                return ()
+            template = notificatie(
+                instant=event.occurred_at,
+                afzender_client_id=CIZ_CLIENT_ID,
+                afzender=("KVK", CIZ_KVK),
+                ontvanger=("UZOVI", str(initieel)),
+                event_type=VERVALLEN_INDICATIE_ZORGKANTOOR,
+                subjects=_subject(event),
+                systeemrol=SYSTEEMROL,
+            )
+            return [dataclasses.replace(template, kind=KIND_FANOUT)]
         ontvangers = dict.fromkeys(
             verantwoordelijken(conn, event.aggregate_id, str(initieel) if initieel else None)
         )

@@ -1,8 +1,10 @@
-"""GraphQL read API of the Leveringsregister (Leveringsregister 1), one tenant per request.
+"""GraphQL APIs of the Leveringsregister (Leveringsregister 1), one tenant per request: the
+network read API and the aanbieder's beheer (write) API.
 
 Context contract: ``context["leveringsregister"]`` is the :class:`Leveringsregister`,
-``context["aanbieder"]`` the tenant's AGB code (from ``/leveringsregister/{agb}/graphql``).
-Every query, nested ones included, is restricted to that tenant.
+``context["aanbieder"]`` the tenant's AGB code (from ``/leveringsregister/{agb}/graphql`` or
+``/leveringsregister/{agb}/beheer/graphql``). Every query and mutation, nested reads included,
+is restricted to that tenant.
 
 Loading: the root resolver runs one query for the root objects, then walks the selection
 set and runs one query per selected relation field for all parents at that level, applying
@@ -17,10 +19,12 @@ bemiddelingspecificatie the PIP checked.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from ariadne import QueryType
+from ariadne import MutationType, ObjectType, QueryType
 from graphql import (
     FieldNode,
     GraphQLObjectType,
@@ -40,10 +44,11 @@ from iwlz.graphql.filters import (
 from iwlz.graphql.schema import Info, build_schema, collect_fields, load_sdl
 from iwlz.registers.common import attach, pk, relation_bindables
 from iwlz.registers.levering import models as m
-from iwlz.registers.levering.service import ENTITY_TABLES, RELATIES, Leveringsregister
+from iwlz.registers.levering.service import ENTITY_TABLES, RELATIES, Leveringsregister, Uitkomst
 
 SCHEMA_PACKAGE = "iwlz.registers.levering.schema"
 SCHEMA_FILE = "leveringsregister.graphql"
+BEHEER_FILE = "beheer.graphql"
 
 ROOT_FIELDS = {
     "levering": "Levering",
@@ -172,10 +177,17 @@ def _binding(
     return out
 
 
-def _zoek(info: Info, entity: str, where: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _zoek(
+    info: Info,
+    entity: str,
+    where: dict[str, Any] | None,
+    nodes: list[FieldNode] | None = None,
+) -> list[dict[str, Any]]:
+    """The tenant's ``entity`` objects matching ``where``, with the relations selected below
+    ``nodes`` (default: the current field) prefetched."""
     lr = _register(info)
     agb = _tenant(info)
-    nodes = list(info.field_nodes)
+    nodes = list(info.field_nodes) if nodes is None else nodes
     conditions = [c for c in (_compile(entity, where),) if c is not None]
     conditions += _binding(info, agb, entity, nodes)
     with lr.engine.connect() as conn:
@@ -184,8 +196,7 @@ def _zoek(info: Info, entity: str, where: dict[str, Any] | None) -> list[dict[st
     return rows
 
 
-def build_read_schema() -> GraphQLSchema:
-    """The network read API: the six root list queries of Leveringsregister 1."""
+def _query() -> QueryType:
     query = QueryType()
     for root, entity in ROOT_FIELDS.items():
 
@@ -195,6 +206,120 @@ def build_read_schema() -> GraphQLSchema:
             return _zoek(info, _entity, where)
 
         query.set_field(root, resolver)
-    bindables: list[Any] = [query]
+    return query
+
+
+def build_read_schema() -> GraphQLSchema:
+    """The network read API: the six root list queries of Leveringsregister 1."""
+    bindables: list[Any] = [_query()]
     bindables += relation_bindables(ENTITY_TABLES, RELATIES)
     return build_schema(load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE), bindables)
+
+
+# -- beheer API -----------------------------------------------------------------------------
+
+# Object type -> (its field in the *MutatieResultaat and its input argument, its ID argument).
+_OBJECTEN = {
+    "Levering": ("levering", "leveringID"),
+    "Leveringperiode": ("leveringperiode", "leveringperiodeID"),
+    "BehandelingPeriode": ("behandelingperiode", "behandelingperiodeID"),
+    "Uitstelperiode": ("uitstelperiode", "uitstelperiodeID"),
+    "Afstel": ("afstel", "afstelID"),
+    "Verzoek": ("verzoek", "verzoekID"),
+}
+
+# Mutation name suffix -> object type (BehandelingPeriode's mutations spell it Behandelingperiode).
+_WIJZIGBAAR = {
+    "Leveringperiode": "Leveringperiode",
+    "Behandelingperiode": "BehandelingPeriode",
+    "Uitstelperiode": "Uitstelperiode",
+    "Afstel": "Afstel",
+}
+
+
+def _resultaat(info: Info, entity: str, uitkomst: Uitkomst) -> dict[str, Any]:
+    """A ``*MutatieResultaat``: the outcome, and the written object read back (tenant-scoped)
+    with the relations selected below the result's object field."""
+    veld, key = _OBJECTEN[entity]
+    out: dict[str, Any] = {
+        "geslaagd": uitkomst.geslaagd,
+        "versie": uitkomst.versie,
+        "fouten": [f.as_dict() for f in uitkomst.fouten],
+        veld: None,
+    }
+    if not uitkomst.geslaagd or uitkomst.id is None:
+        return out
+    selected: dict[str, list[FieldNode]] = {}
+    for node in info.field_nodes:
+        collect_fields(info, node.selection_set, selected)
+    nodes = [n for group in selected.values() for n in group if n.name.value == veld]
+    if nodes:
+        found = _zoek(info, entity, {key: {"eq": uitkomst.id}}, nodes)
+        out[veld] = found[0] if found else None
+    return out
+
+
+def _verwijderd(id_: uuid.UUID, uitkomst: Uitkomst) -> dict[str, Any]:
+    return {
+        "geslaagd": uitkomst.geslaagd,
+        "id": id_,
+        "fouten": [f.as_dict() for f in uitkomst.fouten],
+    }
+
+
+def _mutaties(mutation: MutationType) -> None:
+    """Bind one resolver per service write; the tenant always comes from the context."""
+
+    def registreer(entity: str, parent: str | None, method: str) -> Callable[..., dict[str, Any]]:
+        veld = _OBJECTEN[entity][0]
+
+        def resolve(_obj: Any, info: Info, **kwargs: Any) -> dict[str, Any]:
+            write = getattr(_register(info), method)
+            if parent is None:
+                uitkomst = write(_tenant(info), kwargs[veld])
+            else:
+                uitkomst = write(_tenant(info), kwargs[parent], kwargs[veld])
+            return _resultaat(info, entity, uitkomst)
+
+        return resolve
+
+    def wijzig(entity: str, method: str) -> Callable[..., dict[str, Any]]:
+        veld, key = _OBJECTEN[entity]
+
+        def resolve(_obj: Any, info: Info, **kwargs: Any) -> dict[str, Any]:
+            write = getattr(_register(info), method)
+            uitkomst = write(_tenant(info), kwargs[key], kwargs[veld], kwargs.get("versie"))
+            return _resultaat(info, entity, uitkomst)
+
+        return resolve
+
+    def verwijder(entity: str, method: str) -> Callable[..., dict[str, Any]]:
+        key = _OBJECTEN[entity][1]
+
+        def resolve(_obj: Any, info: Info, **kwargs: Any) -> dict[str, Any]:
+            write = getattr(_register(info), method)
+            return _verwijderd(kwargs[key], write(_tenant(info), kwargs[key], kwargs.get("versie")))
+
+        return resolve
+
+    mutation.set_field("registreerLevering", registreer("Levering", None, "registreer_levering"))
+    mutation.set_field("verwijderLevering", verwijder("Levering", "verwijder_levering"))
+    mutation.set_field(
+        "registreerVerzoek", registreer("Verzoek", "leveringID", "registreer_verzoek")
+    )
+    for naam, entity in _WIJZIGBAAR.items():
+        method = naam.lower()
+        parent = "leveringperiodeID" if entity == "BehandelingPeriode" else "leveringID"
+        mutation.set_field(f"registreer{naam}", registreer(entity, parent, f"registreer_{method}"))
+        mutation.set_field(f"wijzig{naam}", wijzig(entity, f"wijzig_{method}"))
+        mutation.set_field(f"verwijder{naam}", verwijder(entity, f"verwijder_{method}"))
+
+
+def build_beheer_schema() -> GraphQLSchema:
+    """The aanbieder's write API (iwlz's own), with the read queries for its own use."""
+    mutation = MutationType()
+    _mutaties(mutation)
+    bindables: list[Any] = [_query(), mutation, ObjectType("Veldfout")]
+    bindables += relation_bindables(ENTITY_TABLES, RELATIES)
+    sdl = load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE, BEHEER_FILE)
+    return build_schema(sdl, bindables)

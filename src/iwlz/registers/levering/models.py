@@ -23,6 +23,13 @@ S = sa.String
 #: No codelists are named for the LR (§3.2); codes are stored as short strings.
 CODE = 20
 AGB = 8
+UZOVI = 4
+
+#: The Levering's two zorgkantoren (COD001 UZOVI codes), as the aanbieder learned them from its
+#: QBR-0001 result. Not part of the standard's read schema: iwlz keeps them as the recipients
+#: of the notifications (registers.md §3.5) and so that nID's PIP knows which zorgkantoor's
+#: Bemiddelingsregister holds the bemiddelingspecificatie.
+ZORGKANTOREN = ("verantwoordelijkZorgkantoor", "uitvoerendZorgkantoor")
 
 
 def col(name: str, key: str, type_: Any, *args: Any, **kwargs: Any) -> sa.Column[Any]:
@@ -91,6 +98,10 @@ levering = sa.Table(
         nullable=False,
         index=True,
     ),
+    # iwlz bookkeeping, not fields of the standard's Levering (see ZORGKANTOREN); nullable in
+    # the database for rows registered before migration 0007, required by the validation.
+    col("verantwoordelijk_zorgkantoor", "verantwoordelijkZorgkantoor", S(UZOVI)),
+    col("uitvoerend_zorgkantoor", "uitvoerendZorgkantoor", S(UZOVI)),
     *_bookkeeping(),
     _unique("lr_levering", "leveringID"),
     # One Levering per Bemiddelingspecificatie in an aanbieder's register.

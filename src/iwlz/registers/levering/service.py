@@ -4,9 +4,13 @@ Each zorgaanbieder (AGB code) is a tenant; every operation takes it explicitly a
 touches another tenant's rows. Writes take one transaction each: the rows plus their domain
 events (register ``leveringsregister``, tenant = AGB), with ``event_hooks`` run inside it.
 Every event payload carries the record's fields plus ``leveringID``,
-``bemiddelingspecificatieID`` and ``clientID`` of its Levering, so the notification layer can
-build either documented subject form (registers.md §3.5, §4 item 10). Reads load one table per
-query for any number of parents (no N+1).
+``bemiddelingspecificatieID``, ``clientID``, ``verantwoordelijkZorgkantoor`` and
+``uitvoerendZorgkantoor`` of its Levering, so the notification layer can build either
+documented subject form and find its recipients (registers.md §3.5, §4 item 10). Changes add
+``versie`` and ``vorige`` (the fields before the change). Deletes record one event per deleted
+row, children before their parent. Event types are ``<Entity>Geregistreerd``,
+``<Entity>Gewijzigd`` and ``<Entity>Verwijderd`` (the ``EVENT_*`` constants). Reads load one
+table per query for any number of parents (no N+1).
 """
 
 from __future__ import annotations
@@ -37,13 +41,23 @@ from iwlz.registers.levering.validation import Veldfout, validate, validate_leve
 REGISTER = "leveringsregister"
 
 EVENT_LEVERING_NIEUW = "LeveringGeregistreerd"
+EVENT_LEVERING_VERWIJDERD = "LeveringVerwijderd"
 EVENT_LEVERINGPERIODE_NIEUW = "LeveringperiodeGeregistreerd"
 EVENT_LEVERINGPERIODE_GEWIJZIGD = "LeveringperiodeGewijzigd"
+EVENT_LEVERINGPERIODE_VERWIJDERD = "LeveringperiodeVerwijderd"
 EVENT_BEHANDELINGPERIODE_NIEUW = "BehandelingperiodeGeregistreerd"
+EVENT_BEHANDELINGPERIODE_GEWIJZIGD = "BehandelingperiodeGewijzigd"
+EVENT_BEHANDELINGPERIODE_VERWIJDERD = "BehandelingperiodeVerwijderd"
 EVENT_UITSTELPERIODE_NIEUW = "UitstelperiodeGeregistreerd"
+EVENT_UITSTELPERIODE_GEWIJZIGD = "UitstelperiodeGewijzigd"
+EVENT_UITSTELPERIODE_VERWIJDERD = "UitstelperiodeVerwijderd"
 EVENT_AFSTEL_NIEUW = "AfstelGeregistreerd"
+EVENT_AFSTEL_GEWIJZIGD = "AfstelGewijzigd"
+EVENT_AFSTEL_VERWIJDERD = "AfstelVerwijderd"
 EVENT_VERZOEK_NIEUW = "VerzoekGeregistreerd"
+EVENT_VERZOEK_VERWIJDERD = "VerzoekVerwijderd"  # only with its levering
 EVENT_VERZOEKAANBIEDER_NIEUW = "VerzoekAanbiederGeregistreerd"
+EVENT_VERZOEKAANBIEDER_VERWIJDERD = "VerzoekAanbiederVerwijderd"  # only with its levering
 
 ENTITY_TABLES: dict[str, sa.Table] = {
     "Client": m.client,
@@ -64,6 +78,43 @@ _NEW_EVENTS: dict[str, str] = {
     "Afstel": EVENT_AFSTEL_NIEUW,
     "Verzoek": EVENT_VERZOEK_NIEUW,
     "VerzoekAanbieder": EVENT_VERZOEKAANBIEDER_NIEUW,
+}
+
+_GEWIJZIGD_EVENTS: dict[str, str] = {
+    "Leveringperiode": EVENT_LEVERINGPERIODE_GEWIJZIGD,
+    "BehandelingPeriode": EVENT_BEHANDELINGPERIODE_GEWIJZIGD,
+    "Uitstelperiode": EVENT_UITSTELPERIODE_GEWIJZIGD,
+    "Afstel": EVENT_AFSTEL_GEWIJZIGD,
+}
+
+_VERWIJDERD_EVENTS: dict[str, str] = {
+    "Levering": EVENT_LEVERING_VERWIJDERD,
+    "Leveringperiode": EVENT_LEVERINGPERIODE_VERWIJDERD,
+    "BehandelingPeriode": EVENT_BEHANDELINGPERIODE_VERWIJDERD,
+    "Uitstelperiode": EVENT_UITSTELPERIODE_VERWIJDERD,
+    "Afstel": EVENT_AFSTEL_VERWIJDERD,
+    "Verzoek": EVENT_VERZOEK_VERWIJDERD,
+    "VerzoekAanbieder": EVENT_VERZOEKAANBIEDER_VERWIJDERD,
+}
+
+# Changeable entities: (input path, parent ID key, child list only allowed on registration).
+_WIJZIGBAAR: dict[str, tuple[str, str, str | None]] = {
+    "Leveringperiode": ("leveringperiode", "leveringID", "behandelingperiodes"),
+    "BehandelingPeriode": ("behandelingperiode", "leveringperiodeID", None),
+    "Uitstelperiode": ("uitstelperiode", "leveringID", None),
+    "Afstel": ("afstel", "leveringID", None),
+}
+
+# Rows deleted with their parent: entity -> [(child entity, the child's parent ID key)].
+_KINDEREN: dict[str, tuple[tuple[str, str], ...]] = {
+    "Levering": (
+        ("Leveringperiode", "leveringID"),
+        ("Uitstelperiode", "leveringID"),
+        ("Afstel", "leveringID"),
+        ("Verzoek", "leveringID"),
+    ),
+    "Leveringperiode": (("BehandelingPeriode", "leveringperiodeID"),),
+    "Verzoek": (("VerzoekAanbieder", "verzoekID"),),
 }
 
 
@@ -228,6 +279,8 @@ class Leveringsregister:
             leveringID=str(levering["leveringID"]),
             bemiddelingspecificatieID=str(levering["bemiddelingspecificatieID"]),
             clientID=str(levering["clientID"]),
+            verantwoordelijkZorgkantoor=levering.get("verantwoordelijkZorgkantoor"),
+            uitvoerendZorgkantoor=levering.get("uitvoerendZorgkantoor"),
             **extra,
         )
         record_event(
@@ -448,6 +501,141 @@ class Leveringsregister:
             self._write(conn, aanbieder, batch, root, now, "behandelingperiode")
         return Uitkomst(row["behandelingperiodeID"], 1)
 
+    # -- changes and deletes ---------------------------------------------------------------
+
+    def _locked(
+        self,
+        conn: Connection,
+        aanbieder: str,
+        entity: str,
+        id_: uuid.UUID,
+        versie: int | None,
+    ) -> dict[str, Any]:
+        """The tenant's row ``id_`` of ``entity`` (locked on PostgreSQL), with the optimistic
+        ``versie`` check. Raises :class:`_Afgebroken` (NIET_GEVONDEN, VERSIECONFLICT)."""
+        row = self._get(conn, aanbieder, entity, id_, lock=True)
+        if row is None:
+            key = _pk(ENTITY_TABLES[entity]).key
+            raise _Afgebroken(_fout(key, "NIET_GEVONDEN", f"{entity} {id_} not found."))
+        if versie is not None and versie != row["versie"]:
+            raise _Afgebroken(
+                _fout(
+                    "versie",
+                    "VERSIECONFLICT",
+                    f"{entity} {id_} is at versie {row['versie']}, not {versie}.",
+                )
+            )
+        return row
+
+    def _levering_van(
+        self, conn: Connection, aanbieder: str, entity: str, row: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The Levering ``row`` (of ``entity``) belongs to."""
+        parent: Mapping[str, Any] | None = row
+        if entity == "BehandelingPeriode":
+            parent = self._get(conn, aanbieder, "Leveringperiode", row["leveringperiodeID"])
+        elif entity == "VerzoekAanbieder":
+            parent = self._get(conn, aanbieder, "Verzoek", row["verzoekID"])
+        assert parent is not None
+        root = self._get(conn, aanbieder, "Levering", parent["leveringID"])
+        assert root is not None
+        return root
+
+    @_afbreekbaar
+    def _wijzig(
+        self,
+        aanbieder: str,
+        entity: str,
+        id_: uuid.UUID,
+        data: Mapping[str, Any],
+        versie: int | None,
+    ) -> Uitkomst:
+        """Replace the fields of one of the tenant's ``entity`` rows (not its parent, not its
+        children), with an optimistic ``versie`` check. A missing ``vaststellingMoment``
+        becomes the clock's now."""
+        pad, parent, kinderen = _WIJZIGBAAR[entity]
+        table = ENTITY_TABLES[entity]
+        key = _pk(table).key
+        if data.get(key) not in (None, id_):
+            return _fout(f"{pad}.{key}", "ONGELIJK", f"{key} differs from the argument.")
+        if kinderen is not None and data.get(kinderen):
+            return _fout(
+                f"{pad}.{kinderen}",
+                "NIET_TOEGESTAAN",
+                f"Change {kinderen} with their own mutations.",
+            )
+        fouten = validate(entity, data, pad)
+        if fouten:
+            return Uitkomst(None, None, fouten)
+        now = self.clock.now()
+        with self.engine.begin() as conn:
+            current = self._locked(conn, aanbieder, entity, id_, versie)
+            root = self._levering_van(conn, aanbieder, entity, current)
+            new_version = int(current["versie"]) + 1
+            values = {k: data.get(k) for k in m.field_keys(table) if k not in (key, parent)}
+            if "vaststellingMoment" in values and values["vaststellingMoment"] is None:
+                values["vaststellingMoment"] = now
+            conn.execute(
+                table.update()
+                .where(_pk(table) == id_)
+                .values(**values, versie=new_version, gewijzigdOp=now)
+            )
+            vorige = {k: _json(current[k]) for k in m.field_keys(table)}
+            self._event(
+                conn,
+                aanbieder,
+                entity,
+                _GEWIJZIGD_EVENTS[entity],
+                {**current, **values},
+                root,
+                now,
+                versie=new_version,
+                vorige=vorige,
+            )
+        return Uitkomst(id_, new_version)
+
+    def _verwijder_rijen(
+        self,
+        conn: Connection,
+        aanbieder: str,
+        entity: str,
+        rows: Sequence[Mapping[str, Any]],
+        levering: Mapping[str, Any],
+        now: dt.datetime,
+    ) -> None:
+        """Delete ``rows`` of ``entity`` with everything below them: children first, one
+        delete event per row."""
+        if not rows:
+            return
+        table = ENTITY_TABLES[entity]
+        key = _pk(table)
+        ids_ = [r[key.key] for r in rows]
+        for kind, parent in _KINDEREN.get(entity, ()):
+            ct = ENTITY_TABLES[kind]
+            stmt = (
+                labelled(ct)
+                .where(m.tenant_column(ct) == aanbieder, ct.c[parent].in_(ids_))
+                .order_by(_pk(ct))
+            )
+            children = [dict(r) for r in conn.execute(stmt).mappings()]
+            self._verwijder_rijen(conn, aanbieder, kind, children, levering, now)
+        conn.execute(table.delete().where(key.in_(ids_), m.tenant_column(table) == aanbieder))
+        if entity == "Levering":
+            return  # verwijder_levering records its own event (with clientVerwijderd)
+        for row in rows:
+            self._event(conn, aanbieder, entity, _VERWIJDERD_EVENTS[entity], row, levering, now)
+
+    @_afbreekbaar
+    def _verwijder(
+        self, aanbieder: str, entity: str, id_: uuid.UUID, versie: int | None
+    ) -> Uitkomst:
+        now = self.clock.now()
+        with self.engine.begin() as conn:
+            current = self._locked(conn, aanbieder, entity, id_, versie)
+            root = self._levering_van(conn, aanbieder, entity, current)
+            self._verwijder_rijen(conn, aanbieder, entity, [current], root, now)
+        return Uitkomst(id_, None)
+
     def wijzig_leveringperiode(
         self,
         aanbieder: str,
@@ -455,63 +643,99 @@ class Leveringsregister:
         data: Mapping[str, Any],
         versie: int | None = None,
     ) -> Uitkomst:
-        """Replace a leveringperiode's fields (not its behandelingperiodes), with an optimistic
-        ``versie`` check. A missing ``vaststellingMoment`` becomes the clock's now."""
-        if data.get("leveringperiodeID") not in (None, leveringperiode_id):
-            return _fout(
-                "leveringperiode.leveringperiodeID",
-                "ONGELIJK",
-                "leveringperiodeID differs from the argument.",
-            )
-        fouten = validate("Leveringperiode", data, "leveringperiode")
-        if fouten:
-            return Uitkomst(None, None, fouten)
+        """Replace a leveringperiode's fields, with an optimistic ``versie`` check. Its
+        behandelingperiodes change through their own writes (giving any is NIET_TOEGESTAAN).
+        A missing ``vaststellingMoment`` becomes the clock's now."""
+        return self._wijzig(aanbieder, "Leveringperiode", leveringperiode_id, data, versie)
+
+    def verwijder_leveringperiode(
+        self, aanbieder: str, leveringperiode_id: uuid.UUID, versie: int | None = None
+    ) -> Uitkomst:
+        """Delete a leveringperiode with its behandelingperiodes (an event for each)."""
+        return self._verwijder(aanbieder, "Leveringperiode", leveringperiode_id, versie)
+
+    def wijzig_behandelingperiode(
+        self,
+        aanbieder: str,
+        behandelingperiode_id: uuid.UUID,
+        data: Mapping[str, Any],
+        versie: int | None = None,
+    ) -> Uitkomst:
+        """Replace a behandelingperiode's dates (optimistic ``versie`` check)."""
+        return self._wijzig(aanbieder, "BehandelingPeriode", behandelingperiode_id, data, versie)
+
+    def verwijder_behandelingperiode(
+        self, aanbieder: str, behandelingperiode_id: uuid.UUID, versie: int | None = None
+    ) -> Uitkomst:
+        """Delete a behandelingperiode."""
+        return self._verwijder(aanbieder, "BehandelingPeriode", behandelingperiode_id, versie)
+
+    def wijzig_uitstelperiode(
+        self,
+        aanbieder: str,
+        uitstelperiode_id: uuid.UUID,
+        data: Mapping[str, Any],
+        versie: int | None = None,
+    ) -> Uitkomst:
+        """Replace an uitstelperiode's fields (optimistic ``versie`` check). A missing
+        ``vaststellingMoment`` becomes the clock's now."""
+        return self._wijzig(aanbieder, "Uitstelperiode", uitstelperiode_id, data, versie)
+
+    def verwijder_uitstelperiode(
+        self, aanbieder: str, uitstelperiode_id: uuid.UUID, versie: int | None = None
+    ) -> Uitkomst:
+        """Delete an uitstelperiode."""
+        return self._verwijder(aanbieder, "Uitstelperiode", uitstelperiode_id, versie)
+
+    def wijzig_afstel(
+        self,
+        aanbieder: str,
+        afstel_id: uuid.UUID,
+        data: Mapping[str, Any],
+        versie: int | None = None,
+    ) -> Uitkomst:
+        """Replace an afstel's fields (optimistic ``versie`` check). A missing
+        ``vaststellingMoment`` becomes the clock's now."""
+        return self._wijzig(aanbieder, "Afstel", afstel_id, data, versie)
+
+    def verwijder_afstel(
+        self, aanbieder: str, afstel_id: uuid.UUID, versie: int | None = None
+    ) -> Uitkomst:
+        """Delete an afstel."""
+        return self._verwijder(aanbieder, "Afstel", afstel_id, versie)
+
+    @_afbreekbaar
+    def verwijder_levering(
+        self, aanbieder: str, levering_id: uuid.UUID, versie: int | None = None
+    ) -> Uitkomst:
+        """Delete a levering with everything below it (one delete event per row, children
+        first, then the levering's), and its client when no other levering refers to it."""
         now = self.clock.now()
-        t = m.leveringperiode
         with self.engine.begin() as conn:
-            current = self._get(conn, aanbieder, "Leveringperiode", leveringperiode_id, lock=True)
-            if current is None:
-                return _fout(
-                    "leveringperiodeID",
-                    "NIET_GEVONDEN",
-                    f"Leveringperiode {leveringperiode_id} not found.",
+            root = self._locked(conn, aanbieder, "Levering", levering_id, versie)
+            self._verwijder_rijen(conn, aanbieder, "Levering", [root], root, now)
+            lc, cc = m.levering.c, m.client.c
+            client_id = root["clientID"]
+            client_weg = not conn.execute(
+                sa.select(lc.leveringID)
+                .where(lc.aanbieder == aanbieder, lc.clientID == client_id)
+                .limit(1)
+            ).first()
+            if client_weg:
+                conn.execute(
+                    m.client.delete().where(cc.aanbieder == aanbieder, cc.clientID == client_id)
                 )
-            if versie is not None and versie != current["versie"]:
-                return _fout(
-                    "versie",
-                    "VERSIECONFLICT",
-                    f"Leveringperiode {leveringperiode_id} is at versie {current['versie']}, "
-                    f"not {versie}.",
-                )
-            root = self._get(conn, aanbieder, "Levering", current["leveringID"])
-            assert root is not None
-            new_version = int(current["versie"]) + 1
-            values = {
-                k: data.get(k)
-                for k in m.field_keys(t)
-                if k not in ("leveringperiodeID", "leveringID")
-            }
-            if values["vaststellingMoment"] is None:
-                values["vaststellingMoment"] = now
-            conn.execute(
-                t.update()
-                .where(t.c.leveringperiodeID == leveringperiode_id)
-                .values(**values, versie=new_version, gewijzigdOp=now)
-            )
-            row = {**current, **values}
-            vorige = {k: _json(current[k]) for k in m.field_keys(t)}
             self._event(
                 conn,
                 aanbieder,
-                "Leveringperiode",
-                EVENT_LEVERINGPERIODE_GEWIJZIGD,
-                row,
+                "Levering",
+                EVENT_LEVERING_VERWIJDERD,
+                root,
                 root,
                 now,
-                versie=new_version,
-                vorige=vorige,
+                clientVerwijderd=client_weg,
             )
-        return Uitkomst(leveringperiode_id, new_version)
+        return Uitkomst(levering_id, None)
 
     # -- reads ----------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Validation of Leveringsregister writes (the aanbieder's input).
 
-Rules: required values present (registers.md §3.2), AGB formats, UUIDs, BSN 11-proef,
-percentages 0..100, a non-negative volume, time-zone-aware ``vaststellingMoment`` and
+Rules: required values present (registers.md §3.2), AGB formats, the Levering's two
+zorgkantoren (UZOVI, 4 digits; iwlz bookkeeping, see ``models.ZORGKANTOREN``), UUIDs, BSN
+11-proef, percentages 0..100, a non-negative volume, time-zone-aware ``vaststellingMoment`` and
 consistent date periods. The LR names no codelists (§3.2), so code values are not checked
 against any. Every function returns a list of :class:`Veldfout`; empty means valid.
 """
@@ -25,7 +26,11 @@ __all__ = [
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "Client": ("bsn",),
-    "Levering": ("bemiddelingspecificatieID",),
+    "Levering": (
+        "bemiddelingspecificatieID",
+        "verantwoordelijkZorgkantoor",
+        "uitvoerendZorgkantoor",
+    ),
     "Leveringperiode": ("ingangsdatum",),
     "BehandelingPeriode": ("ingangsdatum",),
     "Uitstelperiode": ("ingangsdatum", "reden", "leveringsstatus", "leveringsstatusClassificatie"),
@@ -52,6 +57,8 @@ _AGB = {
     "VerzoekAanbieder": ("aanbieder",),
 }
 
+_UZOVI = {"Levering": ("verantwoordelijkZorgkantoor", "uitvoerendZorgkantoor")}
+
 _MOMENT = ("Leveringperiode", "Uitstelperiode", "Afstel")
 
 
@@ -74,6 +81,14 @@ def validate(kind: str, data: Mapping[str, Any], pad: str) -> list[Veldfout]:
         if value is not None and not (isinstance(value, str) and ids.is_valid_agb(value)):
             fouten.append(
                 Veldfout(f"{pad}.{name}", "FORMAAT", f"{name} must be an AGB code of 8 digits.")
+            )
+    for name in _UZOVI.get(kind, ()):
+        value = data.get(name)
+        if not _blank(value) and not (isinstance(value, str) and ids.is_valid_uzovi(value)):
+            fouten.append(
+                Veldfout(
+                    f"{pad}.{name}", "FORMAAT", f"{name} must be a UZOVI code of 4 digits (COD001)."
+                )
             )
     if kind in _MOMENT:
         value = data.get("vaststellingMoment")

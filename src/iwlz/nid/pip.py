@@ -1,0 +1,252 @@
+"""nID's Policy Information Points: control queries to the Bemiddelingsregisters over HTTP.
+
+* :class:`NetworkPip` answers the Indicatieregister's PIP-0002…0004 and the
+  Leveringsregister's PIP-UCLR-* by sending the queries of :mod:`iwlz.nid.pip_queries` to the
+  responsible zorgkantoor's Bemiddelingsregister: its endpoint comes from the address book
+  (``<UZOVI>_REGISTER_<ENV>``, systeemrol ``REGISTER``), the token from nID for nID's own
+  participant (the netwerkbeheerder), and the Bemiddelingsregister's PEP and policy check that
+  request like any other.
+* Which register to ask: for an indication, the chain starts at the initially responsible
+  zorgkantoor (known to the Indicatieregister) and follows each ``overdracht`` to the next
+  zorgkantoor's register (``PIP-KETEN``), so a zorgkantoor that took over, executes for or
+  allocated to an aanbieder is found wherever the bemiddeling lives now. For a levering, the
+  aanbieder stored the responsible zorgkantoor with it (registers.md §3.5 needs it for the
+  notifications anyway).
+* :class:`LocalPip` runs the Bemiddelingsregister's own UCBR-0012/0013 control queries on its
+  own data (same register, same tenant: no network hop).
+* :class:`RoutingPip` sends each PIP id to the one that serves it.
+
+A PIP that cannot answer raises; the PDP then denies with a 500 (fail closed).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+from graphql import GraphQLSchema, graphql_sync
+
+from iwlz.config import Settings
+from iwlz.core.logging import trace_id_var
+from iwlz.core.tracing import SPAN_HEADER, TRACE_HEADER, new_span_id
+from iwlz.nid.client import NidClient
+from iwlz.nid.demo import key_path
+from iwlz.nid.keys import SigningKey, load_or_create
+from iwlz.nid.participants import SCOPE_BR_READ
+from iwlz.nid.pdp import Pip, PipResult
+from iwlz.nid.pip_queries import LOCAL_PIP_QUERIES, PIP_QUERIES, PIP_RETURNS_ROWS, PIP_ROOT
+from iwlz.nid.setup import TOKEN_PATH
+
+__all__ = ["LazyNidClient", "LocalPip", "NetworkPip", "PipUnavailable", "RoutingPip"]
+
+log = logging.getLogger("iwlz.nid.pip")
+
+MAX_HOPS = 8
+"""Most registers one chain walk visits (an indication is rarely transferred more than once
+or twice; the bound stops a cycle of overdrachten in bad data)."""
+
+
+class PipUnavailable(RuntimeError):
+    """A control query could not be answered (no endpoint, refused, unreachable)."""
+
+
+# Variable names of the control queries, by the policy's parameter names.
+_VARIABLES = {
+    "wlzIndicatieID": "X",
+    "agb": "A",
+    "uzovi": "U",
+    "bemiddelingspecificatieID": "B",
+    "regiehouderID": "R",
+}
+
+
+def _variables(pip_id: str, params: Mapping[str, str], query: str) -> dict[str, str]:
+    out = {_VARIABLES[k]: v for k, v in params.items() if k in _VARIABLES}
+    for name in ("X", "A", "U", "B", "R"):
+        if f"${name}:" in query and name not in out:
+            raise PipUnavailable(f"{pip_id}: the policy gave no value for ${name}")
+    return {k: v for k, v in out.items() if f"${k}:" in query}
+
+
+class LazyNidClient(NidClient):
+    """nID's own client (``IWLZ_NID_PIP_CLIENT_ID``) for PIP queries; its key is loaded on first
+    use: ``IWLZ_NID_PIP_KEY_FILE``, or in dev mode the demo participant's key."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._loaded: SigningKey | None = None
+        super().__init__(
+            settings.nid_pip_client_id,
+            None,  # type: ignore[arg-type]  # loaded on first use, see key()
+            settings.public_url.rstrip("/") + TOKEN_PATH,
+        )
+
+    def token(self, scope: str, audience: str, *, trace_id: str | None = None) -> str:
+        if self._loaded is None:
+            self._loaded = self.key = self._load_key()
+        return super().token(scope, audience, trace_id=trace_id)
+
+    def _load_key(self) -> SigningKey:
+        if self.settings.nid_pip_key_file:
+            return load_or_create(Path(self.settings.nid_pip_key_file), create=False)
+        if not self.settings.dev:
+            raise PipUnavailable(
+                "IWLZ_NID_PIP_KEY_FILE is not set: nID cannot sign its PIP queries outside "
+                "dev mode without the key of IWLZ_NID_PIP_CLIENT_ID."
+            )
+        return load_or_create(
+            key_path(Path(self.settings.nid_keys_dir), self.settings.nid_pip_client_id),
+            create=False,
+        )
+
+
+class NetworkPip:
+    """PIP-0002…0004 and PIP-UCLR-* over HTTP (see the module docstring).
+
+    ``register_url(uzovi)`` is the zorgkantoor's Bemiddelingsregister from the address book;
+    ``startpunt(wlzIndicatieID)`` the initially responsible zorgkantoor of an indication;
+    ``levering_zorgkantoor(agb, bemiddelingspecificatieID)`` the responsible zorgkantoor an
+    aanbieder stored with its levering (None: no such levering).
+    """
+
+    def __init__(
+        self,
+        *,
+        client: NidClient,
+        register_url: Callable[[str], str],
+        startpunt: Callable[[str], str | None],
+        levering_zorgkantoor: Callable[[str, str], str | None],
+        http: httpx.Client | None = None,
+        timeout: float = 5.0,
+    ) -> None:
+        self.client = client
+        self.register_url = register_url
+        self.startpunt = startpunt
+        self.levering_zorgkantoor = levering_zorgkantoor
+        self.http = http or httpx.Client(timeout=timeout)
+        self.timeout = timeout
+
+    def check(self, pip_id: str, params: Mapping[str, str], claims: Mapping[str, Any]) -> PipResult:
+        if pip_id not in PIP_QUERIES or pip_id == "PIP-KETEN":
+            raise PipUnavailable(f"unknown PIP {pip_id!r}")
+        if pip_id.startswith("PIP-UCLR-"):
+            return self._levering(pip_id, params)
+        return self._indicatie(pip_id, params)
+
+    # -- Indicatieregister --------------------------------------------------------------------
+
+    def _indicatie(self, pip_id: str, params: Mapping[str, str]) -> bool:
+        x = params.get("wlzIndicatieID")
+        if not x:
+            raise PipUnavailable(f"{pip_id}: no wlzIndicatieID")
+        start = self.startpunt(x)
+        if start is None:  # the indication does not exist: nothing to read
+            return False
+        variables = _variables(pip_id, params, PIP_QUERIES[pip_id])
+        seen: set[str] = set()
+        todo = [start]
+        while todo and len(seen) < MAX_HOPS:
+            uzovi = todo.pop(0)
+            if uzovi in seen:
+                continue
+            seen.add(uzovi)
+            if self._rows(uzovi, pip_id, variables):
+                return True
+            for bemiddeling in self._rows(uzovi, "PIP-KETEN", {"X": x}):
+                overdracht = bemiddeling.get("overdracht") or {}
+                volgende = overdracht.get("verantwoordelijkZorgkantoor")
+                if isinstance(volgende, str) and volgende not in seen:
+                    todo.append(volgende)
+        return False
+
+    # -- Leveringsregister --------------------------------------------------------------------
+
+    def _levering(self, pip_id: str, params: Mapping[str, str]) -> PipResult:
+        b = params.get("bemiddelingspecificatieID")
+        tenant = params.get("tenant")
+        if not b or not tenant:
+            raise PipUnavailable(f"{pip_id}: needs bemiddelingspecificatieID and tenant")
+        uzovi = self.levering_zorgkantoor(tenant, b)
+        if uzovi is None:  # no levering for B in this register: nothing to read
+            return [] if pip_id in PIP_RETURNS_ROWS else False
+        rows = self._rows(uzovi, pip_id, _variables(pip_id, params, PIP_QUERIES[pip_id]))
+        return rows if pip_id in PIP_RETURNS_ROWS else bool(rows)
+
+    # -- HTTP ---------------------------------------------------------------------------------
+
+    def _rows(self, uzovi: str, pip_id: str, variables: Mapping[str, str]) -> list[Any]:
+        try:
+            url = self.register_url(uzovi)
+        except LookupError as exc:
+            raise PipUnavailable(f"{pip_id}: no Bemiddelingsregister for {uzovi}: {exc}") from exc
+        body = {"query": PIP_QUERIES[pip_id], "variables": dict(variables)}
+        trace = trace_id_var.get()
+        for attempt in range(2):
+            token = self.client.token(SCOPE_BR_READ, url, trace_id=trace or None)
+            headers = {"Authorization": f"Bearer {token}", SPAN_HEADER: new_span_id()}
+            if trace:
+                headers[TRACE_HEADER] = trace
+            try:
+                response = self.http.post(url, json=body, headers=headers, timeout=self.timeout)
+            except httpx.HTTPError as exc:
+                raise PipUnavailable(f"{pip_id} at {url}: {exc}") from exc
+            if response.status_code != 401 or attempt:
+                break
+            # A cached token the register no longer accepts (key rotation): get a new one.
+            self.client.forget(SCOPE_BR_READ, url)
+        if response.status_code != 200:
+            raise PipUnavailable(
+                f"{pip_id} at {url} answered {response.status_code}: {response.text[:300]}"
+            )
+        payload = response.json()
+        if payload.get("errors"):
+            raise PipUnavailable(f"{pip_id} at {url}: {payload['errors']}")
+        rows = (payload.get("data") or {}).get(PIP_ROOT[pip_id])
+        if not isinstance(rows, list):
+            raise PipUnavailable(f"{pip_id} at {url}: no {PIP_ROOT[pip_id]} list in the answer")
+        return rows
+
+
+class LocalPip:
+    """The Bemiddelingsregister's own UCBR-0012/0013 control queries, run on its read schema
+    for the tenant named in ``params["tenant"]``; the rows go to the policy."""
+
+    def __init__(self, schema: GraphQLSchema, context: Callable[[str], dict[str, Any]]) -> None:
+        self.schema = schema
+        self.context = context
+
+    def check(self, pip_id: str, params: Mapping[str, str], claims: Mapping[str, Any]) -> PipResult:
+        query = LOCAL_PIP_QUERIES.get(pip_id)
+        tenant = params.get("tenant")
+        if query is None or not tenant:
+            raise PipUnavailable(f"unknown PIP {pip_id!r} or no tenant")
+        result = graphql_sync(
+            self.schema,
+            query,
+            variable_values=_variables(pip_id, params, query),
+            context_value=self.context(tenant),
+        )
+        if result.errors:
+            raise PipUnavailable(f"{pip_id}: {result.errors[0].message}")
+        data = result.data or {}
+        rows = next(iter(data.values()), None)
+        if not isinstance(rows, list):
+            raise PipUnavailable(f"{pip_id}: no rows")
+        return rows
+
+
+class RoutingPip:
+    """Sends each PIP id to the PIP that serves it (by prefix)."""
+
+    def __init__(self, routes: Mapping[str, Pip], default: Pip) -> None:
+        self.routes = dict(routes)
+        self.default = default
+
+    def check(self, pip_id: str, params: Mapping[str, str], claims: Mapping[str, Any]) -> PipResult:
+        for prefix, pip in self.routes.items():
+            if pip_id.startswith(prefix):
+                return pip.check(pip_id, params, claims)
+        return self.default.check(pip_id, params, claims)

@@ -1,0 +1,124 @@
+"""Fan-out deliveries: notifications whose receivers are found at send time.
+
+``VERVALLEN_INDICATIE_ZORGKANTOOR`` goes to every zorgkantoor that is, was or becomes
+responsible for the indication (registers.md §1.6). The CIZ finds them in the
+Bemiddelingsregisters with QBR-0010-CIZ, over the network. That cannot happen inside the
+Indicatieregister's write transaction (a network call holding a write lock; on SQLite the
+register being asked shares the database file), so the register queues one ``fanout`` row in its
+transaction and a delivery worker expands it: it walks the chain of registers from the
+initially responsible zorgkantoor (:func:`iwlz.nid.pip_queries.keten`), then queues one
+``notificatie`` per zorgkantoor, all with the original timestamp, in one transaction, and marks
+the fan-out row delivered. A failure is retried on the outbox's schedule; a crash between the
+two steps queues the notifications again, which the receivers' inboxes store once (same key).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from iwlz.core.clock import Clock
+from iwlz.nid.participants import SCOPE_BR_READ
+from iwlz.nid.pip_queries import QBR_0010_CIZ, keten
+from iwlz.notificaties.outbox import KIND_NOTIFICATIE, Delivery, OutboxRow, enqueue
+
+__all__ = ["Fanout", "FanoutError"]
+
+log = logging.getLogger("iwlz.notificaties.fanout")
+
+
+class FanoutError(RuntimeError):
+    """The receivers could not be found now; the row is retried."""
+
+
+class Fanout:
+    """Expands ``fanout`` rows (see the module docstring) for :class:`HttpTransport`.
+
+    ``bemiddelingen(afzender, uzovi, wlzIndicatieID)`` runs QBR-0010-CIZ in that zorgkantoor's
+    Bemiddelingsregister with the sender's token and returns the rows.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        bemiddelingen: Callable[[str, str, str], list[Any]],
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.bemiddelingen = bemiddelingen
+
+    def __call__(self, row: OutboxRow) -> Any:
+        from iwlz.notificaties.worker import Attempt
+
+        payload = dict(row.payload)
+        subjects = payload.get("subjectList") or []
+        record = str(subjects[0].get("recordID", "")) if subjects else ""
+        wlz_id = record.split("/", 1)[1] if record.startswith("WlzIndicatie/") else None
+        if wlz_id is None:
+            return Attempt("dead", error="fan-out row without a WlzIndicatie subject")
+        try:
+            ontvangers = keten(
+                row.ontvanger_id,
+                lambda uzovi: self.bemiddelingen(row.afzender, uzovi, wlz_id),
+            )
+        except (FanoutError, httpx.HTTPError, LookupError, RuntimeError) as exc:
+            return Attempt("retry", error=f"fan-out: {exc}"[:2000])
+        deliveries = [
+            Delivery(
+                kind=KIND_NOTIFICATIE,
+                afzender=row.afzender,
+                ontvanger_id_type=row.ontvanger_id_type,
+                ontvanger_id=uzovi,
+                payload={**payload, "ontvangerID": uzovi},
+                systeemrol=row.systeemrol,
+                event_type=row.event_type,
+                ontvanger_kenmerk=row.ontvanger_kenmerk,
+            )
+            for uzovi in ontvangers
+        ]
+        with self.engine.begin() as conn:
+            enqueue(conn, deliveries, now=self.clock.now())
+        log.info(
+            "fan-out expanded",
+            extra={"event_type": row.event_type, "ontvangers": ",".join(ontvangers)},
+        )
+        return Attempt("delivered", status=200)
+
+
+def qbr0010_over_http(
+    resolve_register: Callable[[str], Any],
+    nid_for: Callable[[str, str], Any],
+    http: httpx.Client,
+    timeout: float,
+) -> Callable[[str, str, str], list[Any]]:
+    """QBR-0010-CIZ at ``/bemiddelingsregister/{uzovi}/graphql`` of the address book's
+    ``<UZOVI>_REGISTER_<ENV>`` entry, with a token of the sender (the CIZ)."""
+
+    def bemiddelingen(afzender: str, uzovi: str, wlz_id: str) -> list[Any]:
+        endpoint = resolve_register(uzovi)
+        nid = nid_for(afzender, endpoint.token_uri)
+        token = nid.token(SCOPE_BR_READ, endpoint.resource_uri)
+        response = http.post(
+            endpoint.pep_uri,
+            json={"query": QBR_0010_CIZ, "variables": {"X": wlz_id}},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout,
+        )
+        if response.status_code == 401:
+            nid.forget(SCOPE_BR_READ, endpoint.resource_uri)
+        if response.status_code != 200:
+            raise FanoutError(
+                f"QBR-0010 at {endpoint.pep_uri}: {response.status_code} {response.text[:300]}"
+            )
+        body: Mapping[str, Any] = response.json()
+        rows = (body.get("data") or {}).get("bemiddeling")
+        if body.get("errors") or not isinstance(rows, list):
+            raise FanoutError(f"QBR-0010 at {endpoint.pep_uri}: {body.get('errors')}")
+        return rows
+
+    return bemiddelingen
