@@ -15,7 +15,6 @@ from typing import Any
 import httpx
 
 from .conftest import IR_PATH, IR_READ, Network
-from .test_indicatieregister import UCIR_0001
 from .test_notificaties import CIZ, INBOX_READ, netwerkpunt, registreer
 
 BR_READ = "registers/wlzbemiddelingsregister/bemiddelingen/bemiddeling:read"
@@ -57,6 +56,12 @@ QBR_0007 = f"""query QBR0007($o: UUID!, $zk: String!) {{
   }}
 }}"""
 
+
+QIR_0001 = """query QIR0001($id: UUID!, $zk: String!) {
+  wlzIndicatie(where: {wlzindicatieID: {eq: $id}, initieelVerantwoordelijkZorgkantoor: {eq: $zk}}) {
+    wlzindicatieID bsn ingangsdatum geindiceerdZorgzwaartepakket { zzpCode ingangsdatum }
+  }
+}"""
 
 QIR_ONLY_ID = """query Q($id: UUID!) { wlzIndicatie(where: {wlzindicatieID: {eq: $id}}) %s }"""
 
@@ -183,7 +188,7 @@ def test_the_chain_from_indication_to_delivery_overdracht_and_vervaldatum(
             f"UZOVI:{zk}",
             IR_READ,
             IR_PATH,
-            UCIR_0001,
+            QIR_0001,
             {"id": wid, "zk": zk},
         )
     )["wlzIndicatie"][0]

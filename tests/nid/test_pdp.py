@@ -204,7 +204,16 @@ def query_input(**overrides: Any) -> dict[str, Any]:
 def test_allowed_request(pdp: PolicyDecisionPoint) -> None:
     assert pdp.decide(query_input()) == Decision(True, 200, None, None, "UCIR-0001", (), ())
     assert pdp.registers == frozenset(
-        {"indicatieregister", "indicatieregister_beheer", "netwerkpunt", "abonnementen"}
+        {
+            "indicatieregister",
+            "indicatieregister_beheer",
+            "bemiddelingsregister",
+            "bemiddelingsregister_beheer",
+            "leveringsregister",
+            "leveringsregister_beheer",
+            "netwerkpunt",
+            "abonnementen",
+        }
     )
 
 

@@ -65,6 +65,7 @@ from graphql import (
     ValueNode,
     VariableNode,
     parse,
+    print_ast,
 )
 
 __all__ = [
@@ -637,6 +638,10 @@ def _allow_input(pdp_input: Mapping[str, Any], verdict: Mapping[str, Any]) -> di
         ),
         "arguments": pdp_input.get("arguments"),
         "template": {"matches": verdict["matches"]},
+        # The multi-tenant registers' bronhouder, and the nested `where` filters policies
+        # compare with the root's (date filters, the Leveringsregister's binding to B).
+        "resource": dict(pdp_input.get("resource") or {}),
+        "nested_arguments": pdp_input.get("nested_arguments") or {},
     }
 
 
@@ -857,7 +862,8 @@ def selection_paths(
     dots (``wlzIndicatie.client.bsn``); aliases are ignored, inline fragments and fragment
     spreads are expanded, ``__typename`` is left out, and non-leaf fields have their own path
     (``wlzIndicatie.client``). Fields under ``@skip``/``@include`` count as selected, which can
-    only make the template check stricter. Order of first appearance, no duplicates.
+    only make the template check stricter; a field with arguments and a directive also adds
+    ``<path>@<directive>`` (no template allows it). Order of first appearance, no duplicates.
     ``fragments`` defaults to the fragment definitions of ``document``; ``operation`` to the
     document's first operation.
     """
@@ -867,6 +873,7 @@ def selection_paths(
         operation = _operation(document, None)
     frags = fragments if fragments is not None else _fragments(document)
     out: dict[str, None] = {}
+    signatures: dict[str, str] = {}
 
     def walk(selection_set: SelectionSetNode | None, prefix: str, active: frozenset[str]) -> None:
         for f, via in _fields(selection_set, frags, active):
@@ -875,6 +882,18 @@ def selection_paths(
                 continue
             path = f"{prefix}.{name}"
             out[path] = None
+            # The same field under two aliases with different arguments (a filtered list and
+            # an unfiltered copy of it) would let one copy escape the filter the policy checks
+            # on the path: such a query fits no template.
+            signature = ",".join(sorted(print_ast(a) for a in f.arguments or ()))
+            if signatures.setdefault(path, signature) != signature:
+                out[f"{path}@aliases"] = None
+            if f.arguments and f.directives:
+                # A nested field's arguments may bind the result (the Leveringsregister's
+                # `levering(where:)`); skipping that field would drop the binding the policy
+                # checked. A path no template lists makes such a query fit no template.
+                for d in f.directives:
+                    out[f"{path}@{d.name.value}"] = None
             walk(f.selection_set, path, via)
 
     for root, via in _fields(operation.selection_set, frags):
