@@ -42,6 +42,7 @@ def _mount() -> None:
         return
     _mounted.append(True)
     from iwlz.adresboek.cli import adresboek_app
+    from iwlz.demo.cli import backoffice_app
     from iwlz.netwerkpunt.cli import inbox_app, meldingen_app
     from iwlz.notificaties.cli import notifications_app, worker_command
 
@@ -49,6 +50,7 @@ def _mount() -> None:
     app.add_typer(notifications_app, name="notifications")
     app.add_typer(inbox_app, name="inbox")
     app.add_typer(meldingen_app, name="meldingen")
+    app.add_typer(backoffice_app, name="backoffice")
     app.command("worker")(worker_command)
 
 
@@ -245,13 +247,37 @@ def demo(
         "var/manifest.json"
     ),
     port: Annotated[int | None, typer.Option(help="Port (IWLZ_PORT).")] = None,
+    backoffice: Annotated[
+        bool,
+        typer.Option(
+            "--backoffice/--no-backoffice",
+            help="Run the scripted zorgkantoren and zorgaanbieders (they answer notifications "
+            "over HTTP: bemiddeling, levering, status).",
+        ),
+    ] = True,
+    drive: Annotated[
+        float | None,
+        typer.Option(
+            help="With the back offices: the CIZ registers a new synthetic indication every "
+            "this many seconds, so the chain keeps running (0: off).",
+        ),
+    ] = 20.0,
 ) -> None:
-    """Migrate, seed on first start, and serve the whole network in dev mode."""
+    """Migrate, seed on first start, and serve the whole network in dev mode.
+
+    With the back offices (default) the chain lives: each new indication reaches its
+    zorgkantoor, which mediates to an aanbieder, which registers the delivery, which the
+    zorgkantoor sees; progress lines show it."""
     import os
 
     os.environ.setdefault("IWLZ_DEV", "true")
     get_settings.cache_clear()
     settings = get_settings()
+    if port is not None and "IWLZ_PUBLIC_URL" not in os.environ:
+        # Token audiences and the address book derive from the public URL: follow the port.
+        os.environ["IWLZ_PUBLIC_URL"] = f"http://{settings.host}:{port}"
+        get_settings.cache_clear()
+        settings = get_settings()
     db_upgrade(database_url=None, revision="head")
     engine = _engine(settings)
     from sqlalchemy import func, select
@@ -279,7 +305,19 @@ def demo(
         )
     else:
         typer.echo(f"database already holds {count} indications; manifest: {manifest}")
-    typer.echo(f"\niwlz network on http://{settings.host}:{port or settings.port}/ (Ctrl-C stops)")
+    served = f"http://{settings.host}:{port or settings.port}"
+    if backoffice:
+        from iwlz.demo.backoffice import start_in_background
+
+        start_in_background(
+            settings.public_url,
+            Path(settings.nid_keys_dir),
+            interval=2.0,
+            drive=drive or None,
+            say=typer.echo,
+        )
+        typer.echo("back offices of the demo zorgkantoren and zorgaanbieders started")
+    typer.echo(f"\niwlz network on {served}/ (Ctrl-C stops)")
     serve(host=None, port=port, database_url=None, migrate_first=False)
 
 
