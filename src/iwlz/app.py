@@ -147,6 +147,7 @@ def create_app(
         IR_READ_PATH,
         register="indicatieregister",
         scope_prefixes=(SCOPE_IR_READ, SCOPE_IR_READ_DEPRECATED),
+        decision_threads=settings.pip_decision_threads,
     )
     beheer_guard: Guard = guard or nid.protect(
         IR_BEHEER_PATH, register="indicatieregister_beheer", scope_prefixes=(SCOPE_IR_CREATE,)
@@ -238,6 +239,7 @@ def create_app(
             "zorgkantoor": request.path_params["tenant"],
             "request": request,
             "claims": operation.state.get("claims"),
+            "use_case": operation.state.get("use_case"),
         }
 
     def lr_context(request: Request, operation: ParsedOperation) -> dict[str, Any]:
@@ -248,6 +250,8 @@ def create_app(
             "claims": operation.state.get("claims"),
         }
 
+    # The Leveringsregister's PIPs call Bemiddelingsregisters over HTTP: own decision threads.
+    pip_threads = {"leveringsregister": settings.pip_decision_threads}
     registers: list[tuple[str, str, GraphQLSchema, Any, str, tuple[str, ...], bool]] = [
         (
             BR_READ_PATH,
@@ -290,7 +294,12 @@ def create_app(
         endpoint = GraphQLEndpoint(
             schema,
             context_factory=context,
-            guard=guard or nid.protect_by_url(register=register, scope_prefixes=scopes),
+            guard=guard
+            or nid.protect_by_url(
+                register=register,
+                scope_prefixes=scopes,
+                decision_threads=pip_threads.get(register),
+            ),
             limits=limits,
             allowed_operations=frozenset(
                 {OperationType.QUERY, OperationType.MUTATION} if writes else {OperationType.QUERY}
@@ -450,8 +459,9 @@ def network_pip(
     book) with nID's own token."""
     resolver = AdresboekResolver.from_settings(adresboek, settings)
 
-    def register_url(uzovi: str) -> str:
-        return resolver.resolve(uzovi, "REGISTER", "REGISTER").resource_uri
+    def register_url(uzovi: str) -> tuple[str, str]:
+        endpoint = resolver.resolve(uzovi, "REGISTER", "REGISTER")
+        return endpoint.pep_uri, endpoint.resource_uri
 
     def startpunt(wlz_indicatie_id: str) -> str | None:
         try:

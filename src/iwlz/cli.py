@@ -440,6 +440,54 @@ def participants_revoke(
     typer.echo(f"revoked {p.client_id} at {p.revoked_at}")
 
 
+@participants_app.command("scopes")
+def participants_scopes(
+    client_id: Annotated[str, typer.Argument(help="e.g. uzovi:5501 or UZOVI:5501")],
+    add: Annotated[list[str] | None, typer.Option("--add", help="Scope to allow (repeat).")] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="Scope to take away (repeat).")
+    ] = None,
+    defaults: Annotated[
+        bool,
+        typer.Option(
+            "--defaults",
+            help="Add the scopes its type has in this version (after an upgrade that brought "
+            "new registers, e.g. the Bemiddelingsregister read scope for the netwerkbeheerder "
+            "that sends nID's PIP queries).",
+        ),
+    ] = False,
+    database_url: DbOption = None,
+) -> None:
+    """Show or change the scopes a participant may request; new tokens get them at once."""
+    from iwlz.nid.participants import (
+        ParticipantError,
+        ParticipantRegistry,
+        default_scopes,
+        make_client_id,
+        parse_client_id,
+    )
+
+    registry = ParticipantRegistry(_migrated_engine(_settings(database_url)))
+    try:
+        cid = make_client_id(*parse_client_id(client_id))
+    except ParticipantError as exc:
+        _fail(str(exc))
+    found = registry.get(cid)
+    if found is None:
+        _fail(f"no participant {cid}: see `iwlz participants list`.")
+        return
+    scopes = list(found.scopes)
+    if defaults:
+        scopes += default_scopes(found.type)
+    scopes += add or []
+    scopes = [x for x in dict.fromkeys(scopes) if x not in set(remove or [])]
+    if scopes != list(found.scopes):
+        registry.set_scopes(cid, scopes)
+        typer.echo(f"{cid}: scopes changed")
+    for scope in scopes:
+        typer.echo(scope)
+
+
 @participants_app.command("demo")
 def participants_demo(database_url: DbOption = None) -> None:
     """Register the demo participants with generated keys (dev mode only)."""

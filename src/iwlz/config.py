@@ -71,6 +71,16 @@ class Settings(BaseSettings):
             "(dev: the demo participant's key)"
         ),
     )
+    pip_decision_threads: int = Field(
+        default=16,
+        ge=1,
+        le=256,
+        description=(
+            "threads for decisions of registers whose PIPs call other registers over HTTP "
+            "(Indicatieregister, Leveringsregister); kept apart from the shared pool so that "
+            "waiting decisions cannot starve the requests they wait for"
+        ),
+    )
     pip_timeout_seconds: float = Field(
         default=5.0, gt=0, le=60, description="deadline of one PIP control query over HTTP"
     )

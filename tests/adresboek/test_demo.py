@@ -34,10 +34,12 @@ def test_entries_per_receiver() -> None:
     assert sorted(by_id) == [
         "12345678_MELDING_TST",
         "12345678_NOTIFICATIE_TST",
+        "12345678_REGISTER_TST",
         "18065868_MELDING_TST",
         "18065868_NOTIFICATIE_TST",
         "5501_MELDING_TST",
         "5501_NOTIFICATIE_TST",
+        "5501_REGISTER_TST",
         "90000017_MELDING_TST",
         "90000017_NOTIFICATIE_TST",
         "CIZ_MELDING_TST",
@@ -59,7 +61,23 @@ def test_entries_per_receiver() -> None:
             "systeemrolcode": "NOTIFICATIE_BEMIDDELING",
             "resourceEndpoint": {"resourceEndpointuri": netwerkpunt},
         },
+        {
+            "systeemrolcode": "NOTIFICATIE_LEVERING",
+            "resourceEndpoint": {"resourceEndpointuri": netwerkpunt},
+        },
     ]
+    # Each zorgkantoor's Bemiddelingsregister and each aanbieder's Leveringsregister.
+    for org, path in (
+        ("5501", "/bemiddelingsregister/5501"),
+        ("12345678", "/leveringsregister/12345678"),
+    ):
+        rollen = by_id[f"{org}_REGISTER_TST"]["systeemrollen"]
+        assert rollen == [
+            {
+                "systeemrolcode": "REGISTER",
+                "resourceEndpoint": {"resourceEndpointuri": f"{BASE}{path}/graphql"},
+            }
+        ]
     assert zk["weergavenaam"] == "TEST OMGEVING - notificaties voor zorgkantoor 5501"
     ciz_melding = by_id["CIZ_MELDING_TST"]["systeemrollen"]
     assert ciz_melding == [
@@ -84,6 +102,7 @@ def test_entries_for_production_use_its_label() -> None:
         "CIZ_REGISTER_PRD",
         "5501_NOTIFICATIE_PRD",
         "5501_MELDING_PRD",
+        "5501_REGISTER_PRD",
     }
     assert all(e["description"].startswith("PRODUCTIE ") for e in entries)
 
@@ -100,8 +119,8 @@ def test_seed_is_idempotent_and_skips_revoked(engine: Engine) -> None:
     adresboek = Adresboek(engine, clock=clock)
     settings = Settings(public_url=BASE, omgeving="TST")
 
-    assert seed_demo_adresboek(adresboek, settings, registry) == ImportResult(added=5)
-    assert seed_demo_adresboek(adresboek, settings, registry) == ImportResult(unchanged=5)
+    assert seed_demo_adresboek(adresboek, settings, registry) == ImportResult(added=6)
+    assert seed_demo_adresboek(adresboek, settings, registry) == ImportResult(unchanged=6)
     assert adresboek.get("12345678_NOTIFICATIE_TST") is None  # revoked: no entry
 
     resolver = AdresboekResolver(adresboek, settings.omgeving, 3600, clock)
@@ -115,7 +134,7 @@ def test_seed_is_idempotent_and_skips_revoked(engine: Engine) -> None:
     hand = demo_entries(BASE, "TST", [("zorgkantoor", "UZOVI", "5599")])
     adresboek.publish(next(e for e in hand if e["gegevensdienstId"] == "5599_MELDING_TST"))
     moved = settings.model_copy(update={"public_url": "http://localhost:9000"})
-    assert seed_demo_adresboek(adresboek, moved, registry) == ImportResult(updated=5)
+    assert seed_demo_adresboek(adresboek, moved, registry) == ImportResult(updated=6)
     assert adresboek.get("5599_MELDING_TST") is not None
     assert resolver.resolve("CIZ", "REGISTER", "REGISTER").resource_uri == (
         f"http://localhost:9000{IR_READ_PATH}"

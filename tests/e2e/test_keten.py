@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from ..nid.policies import test_bemiddelingsregister as br_queries
 from .conftest import IR_PATH, IR_READ, Network
 from .test_notificaties import CIZ, INBOX_READ, netwerkpunt, registreer
 
@@ -74,6 +75,8 @@ QLR_0006 = """query QLR0006($p: UUID!, $b: UUID!) {
     }
   }
 }"""
+
+QBR_0008 = br_queries.QBR_0008
 
 REGISTREER_BEMIDDELING = """mutation($b: BemiddelingInput!) {
   registreerBemiddeling(bemiddeling: $b) {
@@ -370,6 +373,19 @@ def test_the_chain_from_indication_to_delivery_overdracht_and_vervaldatum(
         over[0]["overdrachtspecificatie"][0]["bemiddelingspecificatie"]["bemiddelingspecificatieID"]
         == b
     )
+    # UCBR-0008: with the overdrachtDatum, the contact data and regiehouders valid on it.
+    dossier = data(
+        call(
+            network,
+            f"UZOVI:{nieuw_zk}",
+            BR_READ,
+            br_path(zk),
+            QBR_0008,
+            {"O": oid, "U": nieuw_zk, "D": "2026-10-01"},
+        )
+    )["overdracht"]
+    assert [d["overdrachtID"] for d in dossier] == [oid]
+    assert dossier[0]["bemiddeling"]["client"]["bsn"] == indicatie["bsn"]
     ir = data(call(network, f"UZOVI:{nieuw_zk}", IR_READ, IR_PATH, ir_tree, {"id": wid}))
     assert [w["wlzindicatieID"] for w in ir["wlzIndicatie"]] == [wid]
     # ... and the old one cannot read the overdracht as if it were the new one.

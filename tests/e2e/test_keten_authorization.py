@@ -376,6 +376,23 @@ CASES: dict[str, Case] = {
         ),
         {f"AGB:{A1}"},
     ),
+    # The open-ended templates asked for an allocation that ended: nothing, for anybody.
+    "UCBR-0003 on an ended allocation": (
+        lambda i, p: _br(
+            br_q.QBR_0003,
+            {"B": i.b4, "A": _me(p), "U": _me(p), "I": "2020-01-01"},
+            "bemiddelingspecificatie",
+        ),
+        set(),
+    ),
+    "UCBR-0006 on an ended allocation": (
+        lambda i, p: _br(
+            br_q.QBR_0006,
+            {"B": i.b2, "A": _me(p), "U": _me(p), "I": "2020-01-01"},
+            "bemiddelingspecificatie",
+        ),
+        set(),
+    ),
     "UCBR-0004": (
         lambda i, p: _br(br_q.QBR_0004, {"B": i.b2, "U": _me(p)}, "bemiddelingspecificatie"),
         {f"UZOVI:{Z2}"},

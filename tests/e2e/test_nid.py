@@ -18,7 +18,7 @@ from iwlz.nid.client import token_request
 from iwlz.nid.demo import participant_key
 from iwlz.nid.keys import SigningKey
 
-from .conftest import BEHEER_PATH, IR_CREATE, IR_PATH, Network, iwlz
+from .conftest import BEHEER_PATH, IR_CREATE, IR_PATH, IR_READ, Network, iwlz
 
 QUERY = """query QIR0001($id: UUID!, $zk: String!) {
   wlzIndicatie(where: {wlzindicatieID: {eq: $id}, initieelVerantwoordelijkZorgkantoor: {eq: $zk}}) {
@@ -203,6 +203,23 @@ def test_revoked_participant_loses_access(network: Network) -> None:
     r = network.post(IR_PATH, QUERY, {"id": str(uuid.uuid4()), "zk": "5515"}, **headers)
     assert r.status_code == 401
     assert network.token(client_id.upper()).status_code == 401
+
+
+def test_scopes_of_a_participant_change_and_new_tokens_follow(network: Network) -> None:
+    out = iwlz("participants", "list", "--type", "zorgaanbieder", "--json", env=network.env)
+    client_id = json.loads(out.stdout)[-2]["client_id"]
+    removed = iwlz("participants", "scopes", client_id, "--remove", IR_READ, env=network.env)
+    assert removed.returncode == 0, removed.stderr
+    assert IR_READ not in removed.stdout.splitlines()
+    time.sleep(0.5)
+    assert network.token(client_id.upper()).status_code == 400  # invalid_scope
+    restored = iwlz("participants", "scopes", client_id, "--defaults", env=network.env)
+    assert restored.returncode == 0, restored.stderr
+    assert IR_READ in restored.stdout.splitlines()
+    time.sleep(0.5)
+    assert network.token(client_id.upper()).status_code == 200
+    unknown = iwlz("participants", "scopes", "agb:00000000", env=network.env)
+    assert unknown.returncode != 0 and "no participant" in unknown.stderr
 
 
 def test_audit_log_records_decisions_and_verifies(network: Network) -> None:

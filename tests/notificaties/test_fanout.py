@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from iwlz.core import migrate
 from iwlz.core.db import create_engine
 from iwlz.notificaties import outbox
-from iwlz.notificaties.fanout import Fanout, FanoutError
+from iwlz.notificaties.fanout import Fanout, FanoutError, FanoutRefused
 from iwlz.notificaties.outbox import KIND_FANOUT, Delivery, OutboxRow, enqueue, outbox_table
 from iwlz.notificaties.worker import Attempt, DeliveryWorker, RetryPolicy
 
@@ -118,17 +118,44 @@ def test_fanout_queues_one_notification_per_zorgkantoor_in_the_chain(engine: Eng
     }
 
 
-def test_an_unreachable_register_retries_the_fanout_and_queues_nothing(engine: Engine) -> None:
+def test_an_unreachable_register_still_notifies_the_first_zorgkantoor_and_retries(
+    engine: Engine,
+) -> None:
+    calls: list[str] = []
+
     def down(afzender: str, uzovi: str, wid: str) -> list[Any]:
+        calls.append(uzovi)
         raise FanoutError("503 from the Bemiddelingsregister")
 
     _fanout_row(engine)
     sender = Sender(Fanout(engine, Clock(), down))
     worker = DeliveryWorker(
-        engine, sender, clock=Clock(), policy=RetryPolicy((0.0, 60.0), jitter=0.0)
+        engine, sender, clock=Clock(), policy=RetryPolicy((0.0, 0.0, 60.0), jitter=0.0)
     )
-    assert worker.run_once() == 1
-    (row,) = _rows(engine)
-    assert row.status == outbox.PENDING and row.attempts == 1
-    assert row.last_error and "503" in row.last_error
-    assert sender.sent == []
+    assert worker.run_once() == 1  # the fan-out row: retry, but its first receiver is queued
+    fanout = next(r for r in _rows(engine) if r.kind == KIND_FANOUT)
+    assert fanout.status == outbox.PENDING and fanout.attempts == 1
+    assert fanout.last_error and "503" in fanout.last_error
+    assert [r.ontvanger_id for r in _rows(engine) if r.kind == "notificatie"] == ["5501"]
+    # The next round sends it; the fan-out's second attempt fails again and queues nothing new.
+    assert worker.run_once() == 2
+    assert [r.payload["ontvangerID"] for r in sender.sent] == ["5501"]
+    assert len([r for r in _rows(engine) if r.kind == "notificatie"]) == 1
+    assert calls == ["5501", "5501"]
+
+
+def test_a_refusing_register_dead_letters_the_fanout_after_notifying_the_first(
+    engine: Engine,
+) -> None:
+    def refused(afzender: str, uzovi: str, wid: str) -> list[Any]:
+        raise FanoutRefused("403 Policy: Access Denied")
+
+    _fanout_row(engine)
+    sender = Sender(Fanout(engine, Clock(), refused))
+    worker = DeliveryWorker(engine, sender, clock=Clock())
+    worker.run_once()
+    worker.run_once()
+    fanout = next(r for r in _rows(engine) if r.kind == KIND_FANOUT)
+    assert fanout.status == outbox.DEAD
+    assert fanout.last_error and "refused" in fanout.last_error
+    assert [r.payload["ontvangerID"] for r in sender.sent] == ["5501"]

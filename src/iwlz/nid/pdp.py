@@ -896,10 +896,48 @@ def selection_paths(
                     out[f"{path}@{d.name.value}"] = None
             walk(f.selection_set, path, via)
 
+    fragment_directives = _fragment_directives(operation.selection_set, frags)
     for root, via in _fields(operation.selection_set, frags):
         if root.name.value != "__typename":
             walk(root.selection_set, root.name.value, via)
+            if fragment_directives:
+                # `... @skip(if: true) { levering(where: …) }` would drop, at execution, a
+                # field whose arguments the policy checked; the fragment's directive is not on
+                # the field, so the marker above does not see it. Such a query fits no template.
+                out[f"{root.name.value}@fragment-directive"] = None
     return list(out)
+
+
+def _fragment_directives(
+    selection_set: SelectionSetNode | None, fragments: Mapping[str, FragmentDefinitionNode]
+) -> bool:
+    """Whether an inline fragment, a fragment spread or a fragment definition reachable from
+    ``selection_set`` carries a directive (``@skip``/``@include``)."""
+    seen: set[str] = set()
+
+    def scan(node: SelectionSetNode | None) -> bool:
+        if node is None:
+            return False
+        for selection in node.selections:
+            if isinstance(selection, FieldNode):
+                if scan(selection.selection_set):
+                    return True
+            elif isinstance(selection, InlineFragmentNode):
+                if selection.directives or scan(selection.selection_set):
+                    return True
+            elif isinstance(selection, FragmentSpreadNode):
+                if selection.directives:
+                    return True
+                name = selection.name.value
+                fragment = fragments.get(name)
+                if fragment is None or name in seen:
+                    continue
+                seen.add(name)
+                if fragment.directives or scan(fragment.selection_set):
+                    return True
+        return False
+
+    return scan(selection_set)
 
 
 def _value(node: ValueNode, variables: Mapping[str, Any]) -> Any:

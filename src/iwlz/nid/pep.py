@@ -18,6 +18,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import jwt
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -156,7 +158,13 @@ class PolicyEnforcementPoint:
         pdp: PolicyDecisionPoint,
         audit: AuditLog,
         clock: Clock,
+        decision_threads: int | None = None,
     ) -> None:
+        # A register whose PIPs call other registers over HTTP (possibly this very process)
+        # decides on threads of its own: on the shared pool, decisions waiting for a PIP could
+        # hold every thread the PIP's own request needs.
+        self.decision_threads = decision_threads
+        self._limiter: anyio.CapacityLimiter | None = None
         self.register = register
         self.audience = audience
         self.scope_prefixes = tuple(scope_prefixes)
@@ -213,7 +221,14 @@ class PolicyEnforcementPoint:
         claims: dict[str, Any] = request.state.claims
         tenant = request.path_params.get("tenant")
         resource = {"tenant": str(tenant)} if tenant is not None else None
-        decision = await run_in_threadpool(self._decide_and_audit, claims, operation, resource)
+        if self.decision_threads:
+            if self._limiter is None:  # created on the event loop
+                self._limiter = anyio.CapacityLimiter(self.decision_threads)
+            decision = await anyio.to_thread.run_sync(
+                self._decide_and_audit, claims, operation, resource, limiter=self._limiter
+            )
+        else:
+            decision = await run_in_threadpool(self._decide_and_audit, claims, operation, resource)
         if not decision.allowed:
             return json_response(
                 {

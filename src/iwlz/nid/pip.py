@@ -22,6 +22,7 @@ A PIP that cannot answer raises; the PDP then denies with a 500 (fail closed).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,8 @@ class LazyNidClient(NidClient):
 class NetworkPip:
     """PIP-0002…0004 and PIP-UCLR-* over HTTP (see the module docstring).
 
-    ``register_url(uzovi)`` is the zorgkantoor's Bemiddelingsregister from the address book;
+    ``register_url(uzovi)`` is the zorgkantoor's Bemiddelingsregister from the address book:
+    its resource URI (the token audience), or (PEP URI to send to, resource URI);
     ``startpunt(wlzIndicatieID)`` the initially responsible zorgkantoor of an indication;
     ``levering_zorgkantoor(agb, bemiddelingspecificatieID)`` the responsible zorgkantoor an
     aanbieder stored with its levering (None: no such levering).
@@ -116,7 +118,7 @@ class NetworkPip:
         self,
         *,
         client: NidClient,
-        register_url: Callable[[str], str],
+        register_url: Callable[[str], str | tuple[str, str]],
         startpunt: Callable[[str], str | None],
         levering_zorgkantoor: Callable[[str, str], str | None],
         http: httpx.Client | None = None,
@@ -148,7 +150,11 @@ class NetworkPip:
         variables = _variables(pip_id, params, PIP_QUERIES[pip_id])
         seen: set[str] = set()
         todo = [start]
+        # One budget for the whole walk: a decision must not wait MAX_HOPS × 2 timeouts.
+        deadline = time.monotonic() + 3 * self.timeout
         while todo and len(seen) < MAX_HOPS:
+            if time.monotonic() > deadline:
+                raise PipUnavailable(f"{pip_id}: no answer within {3 * self.timeout:.0f} s")
             uzovi = todo.pop(0)
             if uzovi in seen:
                 continue
@@ -179,9 +185,10 @@ class NetworkPip:
 
     def _rows(self, uzovi: str, pip_id: str, variables: Mapping[str, str]) -> list[Any]:
         try:
-            url = self.register_url(uzovi)
+            found = self.register_url(uzovi)
         except LookupError as exc:
             raise PipUnavailable(f"{pip_id}: no Bemiddelingsregister for {uzovi}: {exc}") from exc
+        pep, url = found if isinstance(found, tuple) else (found, found)
         body = {"query": PIP_QUERIES[pip_id], "variables": dict(variables)}
         trace = trace_id_var.get()
         for attempt in range(2):
@@ -190,7 +197,7 @@ class NetworkPip:
             if trace:
                 headers[TRACE_HEADER] = trace
             try:
-                response = self.http.post(url, json=body, headers=headers, timeout=self.timeout)
+                response = self.http.post(pep, json=body, headers=headers, timeout=self.timeout)
             except httpx.HTTPError as exc:
                 raise PipUnavailable(f"{pip_id} at {url}: {exc}") from exc
             if response.status_code != 401 or attempt:

@@ -163,13 +163,20 @@ the template's selection plus ``overdracht{verantwoordelijkZorgkantoor}`` from t
 responsible and walk on to its register."""
 
 
-def keten(start: str, bemiddelingen: Callable[[str], list[Any]], max_hops: int = 8) -> list[str]:
+def keten(
+    start: str,
+    bemiddelingen: Callable[[str], list[Any]],
+    max_hops: int = 8,
+    errors: list[Exception] | None = None,
+) -> list[str]:
     """Every zorgkantoor in an indication's chain of registers, in the order found.
 
     Starts at ``start`` (the initially responsible zorgkantoor) and follows each bemiddeling's
     ``overdracht.verantwoordelijkZorgkantoor`` to the next register; ``bemiddelingen(uzovi)``
     returns the rows of PIP-KETEN / QBR-0010 in that zorgkantoor's register. At most
-    ``max_hops`` registers are asked (a cycle in bad data ends there)."""
+    ``max_hops`` registers are asked (a cycle in bad data ends there). With ``errors``, a
+    register that cannot be asked is recorded there and the walk goes on with the others
+    (the chain beyond it stays unknown); without, the exception propagates."""
     found: dict[str, None] = {start: None}
     asked: set[str] = set()
     todo = [start]
@@ -178,7 +185,14 @@ def keten(start: str, bemiddelingen: Callable[[str], list[Any]], max_hops: int =
         if uzovi in asked:
             continue
         asked.add(uzovi)
-        for row in bemiddelingen(uzovi):
+        try:
+            rows = bemiddelingen(uzovi)
+        except Exception as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+            continue
+        for row in rows:
             for zk in (
                 row.get("verantwoordelijkZorgkantoor"),
                 (row.get("overdracht") or {}).get("verantwoordelijkZorgkantoor"),

@@ -63,13 +63,20 @@ class Nid:
         return self.settings.public_url.rstrip("/") + path
 
     def protect(
-        self, path: str, *, register: str, scope_prefixes: Sequence[str]
+        self,
+        path: str,
+        *,
+        register: str,
+        scope_prefixes: Sequence[str],
+        decision_threads: int | None = None,
     ) -> PolicyEnforcementPoint:
-        """A PEP for the resource at ``path``; registers it as a valid token audience."""
+        """A PEP for the resource at ``path``; registers it as a valid token audience.
+        ``decision_threads``: decide on a pool of that size of its own (registers whose PIPs
+        make HTTP calls)."""
         audience = self.audience(path)
         if audience not in self.audiences:
             self.audiences.append(audience)
-        return self._pep(register, audience, scope_prefixes)
+        return self._pep(register, audience, scope_prefixes, decision_threads)
 
     def protect_by_url(
         self,
@@ -77,6 +84,7 @@ class Nid:
         register: str,
         scope_prefixes: Sequence[str],
         path: Callable[[Request], str] | None = None,
+        decision_threads: int | None = None,
     ) -> PolicyEnforcementPoint:
         """A PEP whose audience follows from the request: public_url + ``path(request)``
         (default: the request's own path). For resources with one endpoint per participant,
@@ -87,13 +95,14 @@ class Nid:
         def audience(request: Request) -> str:
             return base + (path(request) if path else request.url.path)
 
-        return self._pep(register, audience, scope_prefixes)
+        return self._pep(register, audience, scope_prefixes, decision_threads)
 
     def _pep(
         self,
         register: str,
         audience: str | Callable[[Request], str],
         scope_prefixes: Sequence[str],
+        decision_threads: int | None = None,
     ) -> PolicyEnforcementPoint:
         return PolicyEnforcementPoint(
             register=register,
@@ -104,6 +113,7 @@ class Nid:
             pdp=self.pdp,
             audit=self.audit,
             clock=self.clock,
+            decision_threads=decision_threads,
         )
 
 

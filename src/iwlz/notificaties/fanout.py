@@ -26,13 +26,17 @@ from iwlz.nid.participants import SCOPE_BR_READ
 from iwlz.nid.pip_queries import QBR_0010_CIZ, keten
 from iwlz.notificaties.outbox import KIND_NOTIFICATIE, Delivery, OutboxRow, enqueue
 
-__all__ = ["Fanout", "FanoutError"]
+__all__ = ["Fanout", "FanoutError", "FanoutRefused"]
 
 log = logging.getLogger("iwlz.notificaties.fanout")
 
 
 class FanoutError(RuntimeError):
     """The receivers could not be found now; the row is retried."""
+
+
+class FanoutRefused(FanoutError):
+    """A register refused the query (4xx): retrying will not help; an operator must act."""
 
 
 class Fanout:
@@ -53,6 +57,11 @@ class Fanout:
         self.bemiddelingen = bemiddelingen
 
     def __call__(self, row: OutboxRow) -> Any:
+        """Expand one row: always at least the initially responsible zorgkantoor (``row``'s
+        receiver), plus every zorgkantoor the reachable registers name. Registers that cannot
+        be asked make the row retry (or dead-letter on a refusal); the zorgkantoren found are
+        queued on the first attempt already, and all of them again once the walk succeeds (the
+        receivers store a notification once)."""
         from iwlz.notificaties.worker import Attempt
 
         payload = dict(row.payload)
@@ -61,13 +70,34 @@ class Fanout:
         wlz_id = record.split("/", 1)[1] if record.startswith("WlzIndicatie/") else None
         if wlz_id is None:
             return Attempt("dead", error="fan-out row without a WlzIndicatie subject")
-        try:
-            ontvangers = keten(
-                row.ontvanger_id,
-                lambda uzovi: self.bemiddelingen(row.afzender, uzovi, wlz_id),
-            )
-        except (FanoutError, httpx.HTTPError, LookupError, RuntimeError) as exc:
-            return Attempt("retry", error=f"fan-out: {exc}"[:2000])
+        errors: list[Exception] = []
+        ontvangers = keten(
+            row.ontvanger_id,
+            lambda uzovi: self.bemiddelingen(row.afzender, uzovi, wlz_id),
+            errors=errors,
+        )
+        if errors and row.attempts > 0:
+            # The zorgkantoren found were queued on the first attempt; wait for the rest.
+            return self._outcome(errors)
+        self._queue(row, payload, ontvangers)
+        log.info(
+            "fan-out expanded",
+            extra={"event_type": row.event_type, "ontvangers": ",".join(ontvangers)},
+        )
+        return self._outcome(errors) if errors else Attempt("delivered", status=200)
+
+    @staticmethod
+    def _outcome(errors: list[Exception]) -> Any:
+        from iwlz.notificaties.worker import Attempt
+
+        text = "; ".join(f"{type(e).__name__}: {e}" for e in errors)[:2000]
+        # A refusal will not go away by itself (network.md §5.4: no automatic retry of a 4xx);
+        # everything else (unreachable, no address-book entry yet) is retried on the schedule.
+        if all(isinstance(e, FanoutRefused) for e in errors):
+            return Attempt("dead", error=f"fan-out refused: {text}")
+        return Attempt("retry", error=f"fan-out: {text}")
+
+    def _queue(self, row: OutboxRow, payload: dict[str, Any], ontvangers: list[str]) -> None:
         deliveries = [
             Delivery(
                 kind=KIND_NOTIFICATIE,
@@ -83,11 +113,6 @@ class Fanout:
         ]
         with self.engine.begin() as conn:
             enqueue(conn, deliveries, now=self.clock.now())
-        log.info(
-            "fan-out expanded",
-            extra={"event_type": row.event_type, "ontvangers": ",".join(ontvangers)},
-        )
-        return Attempt("delivered", status=200)
 
 
 def qbr0010_over_http(
@@ -111,6 +136,10 @@ def qbr0010_over_http(
         )
         if response.status_code == 401:
             nid.forget(SCOPE_BR_READ, endpoint.resource_uri)
+        if 400 <= response.status_code < 500 and response.status_code not in (401, 408, 429):
+            raise FanoutRefused(
+                f"QBR-0010 at {endpoint.pep_uri}: {response.status_code} {response.text[:300]}"
+            )
         if response.status_code != 200:
             raise FanoutError(
                 f"QBR-0010 at {endpoint.pep_uri}: {response.status_code} {response.text[:300]}"

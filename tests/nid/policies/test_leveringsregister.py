@@ -848,6 +848,36 @@ def test_uclr0006_a_skipped_binding_levering_is_denied() -> None:
     assert not decide(br_with_b(), query, {"id": RECORD, "b": B}).allowed
 
 
+@pytest.mark.parametrize(
+    "binding",
+    [
+        "... @skip(if: true) { levering(where: {bemiddelingspecificatieID: {eq: $b}}) "
+        "{ leveringID } }",
+        "... @include(if: false) { levering(where: {bemiddelingspecificatieID: {eq: $b}}) "
+        "{ leveringID } }",
+        "...Binding @skip(if: true)",
+        "...BindingSkipped",
+    ],
+)
+def test_uclr0006_a_binding_under_a_skipped_fragment_is_denied(binding: str) -> None:
+    # The directive sits on the fragment, not on the field whose arguments the policy checked.
+    query = (
+        """query Leveringperiode($id: UUID!, $b: UUID!) {
+      leveringperiode(where: {leveringperiodeID: {eq: $id}}) { einddatum %s }
+    }
+    fragment Binding on Leveringperiode {
+      levering(where: {bemiddelingspecificatieID: {eq: $b}}) { leveringID }
+    }
+    fragment BindingSkipped on Leveringperiode @skip(if: true) {
+      levering(where: {bemiddelingspecificatieID: {eq: $b}}) { leveringID }
+    }"""
+        % binding
+    )
+    decision = decide(br_with_b(), query, {"id": RECORD, "b": B})
+    assert not decision.allowed
+    assert decision.http_status == 403
+
+
 def test_uclr0006_record_id_must_be_given() -> None:
     # $leveringperiodeID not given: the where holds no ID.
     decision = decide(br_with_b(), QLR_0006, {"bemiddelingspecificatieID": B})

@@ -188,14 +188,32 @@ def _zoek(
     return rows
 
 
+# Use cases whose template cannot say everything the rule means: QBR-0003/0006 are for an
+# own bemiddelingspecificatie *without* an end date (registers.md §2.5) and have no window, but
+# the template's root `where` does not bind `toewijzingEinddatum`. Asked with the ID of an ended
+# allocation, they would read its contact data and other allocations for ever, past the
+# windows of QBR-0002/0005. The register adds the missing condition for the use case the PDP
+# decided (``context["use_case"]``).
+USE_CASE_FILTERS: dict[str, dict[str, Any]] = {
+    "UCBR-0003": {"toewijzingEinddatum": {"eq": None}},
+    "UCBR-0006": {"toewijzingEinddatum": {"eq": None}},
+}
+
+
 def build_read_schema() -> GraphQLSchema:
-    """The network read API: the five root list queries of schema 1.1.1."""
+    """The network read API: the five root list queries of schema 1.1.1.
+
+    ``context["use_case"]`` (optional, set by the PEP's decision) adds the use case's own root
+    condition (:data:`USE_CASE_FILTERS`)."""
     query = QueryType()
     for root, entity in ROOT_FIELDS.items():
 
         def resolver(
             _obj: Any, info: Info, where: dict[str, Any] | None = None, _entity: str = entity
         ) -> list[dict[str, Any]]:
+            extra = USE_CASE_FILTERS.get(str(info.context.get("use_case")))
+            if extra is not None and _entity == "Bemiddelingspecificatie":
+                where = {"and": [where, extra]} if where else extra
             return _zoek(info, _entity, where)
 
         query.set_field(root, resolver)
