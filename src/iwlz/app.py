@@ -388,7 +388,8 @@ def create_app(
 
 class TenantGate:
     """Answers 404 for a register of a bronhouder that is not an active participant of the
-    right type, before any token or query is looked at (the path names the register)."""
+    right type, before the token or the query is looked at (the path names the register);
+    requests without credentials go on to the PEP's 401."""
 
     def __init__(self, app: ASGIApp, participants: ParticipantRegistry, type_: str) -> None:
         self.app = app
@@ -397,6 +398,11 @@ class TenantGate:
         self.id_type = "UZOVI" if type_ == "zorgkantoor" else "AGB"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not any(k.lower() == b"authorization" for k, _ in scope.get("headers", [])):
+            # Without credentials the PEP answers 401 whatever the path: which bronhouders
+            # have a register is not told to anonymous callers.
+            await self.app(scope, receive, send)
+            return
         tenant = str(scope.get("path_params", {}).get("tenant", ""))
         found = None
         if tenant.isdigit() and len(tenant) in (4, 8):

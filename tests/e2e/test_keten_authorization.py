@@ -560,8 +560,17 @@ def test_a_period_of_another_levering_is_not_returned_under_b(live: Live) -> Non
 
 
 def test_unknown_register_is_404(live: Live) -> None:
-    r = httpx.post(f"{live.base}/bemiddelingsregister/9999/graphql", json={"query": "{x}"})
+    auth = {"authorization": "Bearer x"}
+    r = httpx.post(
+        f"{live.base}/bemiddelingsregister/9999/graphql", json={"query": "{x}"}, headers=auth
+    )
     assert r.status_code == 404
     assert r.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-    r = httpx.post(f"{live.base}/leveringsregister/{Z0}/graphql", json={"query": "{x}"})
+    r = httpx.post(
+        f"{live.base}/leveringsregister/{Z0}/graphql", json={"query": "{x}"}, headers=auth
+    )
     assert r.status_code == 404  # a UZOVI is not an aanbieder
+    # Anonymous callers learn nothing about which registers exist.
+    for path in ("/bemiddelingsregister/9999/graphql", f"/bemiddelingsregister/{Z0}/graphql"):
+        r = httpx.post(f"{live.base}{path}", json={"query": "{x}"})
+        assert r.status_code == 401
