@@ -15,6 +15,7 @@ two steps queues the notifications again, which the receivers' inboxes store onc
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -51,7 +52,10 @@ class Fanout:
         engine: Engine,
         clock: Clock,
         bemiddelingen: Callable[[str, str, str], list[Any]],
+        *,
+        budget_seconds: float = 60.0,
     ) -> None:
+        self.budget_seconds = budget_seconds
         self.engine = engine
         self.clock = clock
         self.bemiddelingen = bemiddelingen
@@ -71,11 +75,16 @@ class Fanout:
         if wlz_id is None:
             return Attempt("dead", error="fan-out row without a WlzIndicatie subject")
         errors: list[Exception] = []
-        ontvangers = keten(
-            row.ontvanger_id,
-            lambda uzovi: self.bemiddelingen(row.afzender, uzovi, wlz_id),
-            errors=errors,
-        )
+        # The walk must end well within the worker's lease on the row, or another worker
+        # would expand it too.
+        deadline = time.monotonic() + self.budget_seconds
+
+        def bemiddelingen(uzovi: str) -> list[Any]:
+            if time.monotonic() > deadline:
+                raise FanoutError(f"no time left to ask {uzovi}'s register")
+            return self.bemiddelingen(row.afzender, uzovi, wlz_id)
+
+        ontvangers = keten(row.ontvanger_id, bemiddelingen, errors=errors)
         if errors and row.attempts > 0:
             # The zorgkantoren found were queued on the first attempt; wait for the rest.
             return self._outcome(errors)
