@@ -48,6 +48,7 @@ bench: dev
 	$(BIN)/python bench/authz.py
 	$(BIN)/python bench/notify.py --db sqlite
 	$(BIN)/python bench/bemiddeling.py --db sqlite --bemiddelingen 300000 --reuse
+	$(BIN)/python bench/keten.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
