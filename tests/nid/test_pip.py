@@ -232,3 +232,32 @@ def test_keten_finds_past_current_and_future_zorgkantoren() -> None:
     assert asked == ["5501", "5518", "5509"]
     assert keten("5501", lambda _u: []) == ["5501"]
     assert "overdracht" in QBR_0010_CIZ
+
+
+def test_the_chain_is_walked_once_for_two_pips_of_one_decision() -> None:
+    regs = Registers(
+        {
+            "5501": {
+                "PIP-KETEN": [
+                    {
+                        "verantwoordelijkZorgkantoor": "5501",
+                        "overdracht": {"verantwoordelijkZorgkantoor": "5518"},
+                    }
+                ]
+            },
+            "5518": {"PIP-KETEN": [{"verantwoordelijkZorgkantoor": "5518", "overdracht": None}]},
+        }
+    )
+    network = pip(regs)
+    params = {"wlzIndicatieID": X, "uzovi": "5509"}
+    assert network.check("PIP-0003", params, {}) is False
+    assert network.check("PIP-0004", params, {}) is False
+    keten_calls = [c for c in regs.calls if c[1] == "PIP-KETEN"]
+    assert keten_calls == [("5501", "PIP-KETEN"), ("5518", "PIP-KETEN")]
+    # The control queries themselves are asked every time, in every register.
+    assert [c for c in regs.calls if c[1] != "PIP-KETEN"] == [
+        ("5501", "PIP-0003"),
+        ("5518", "PIP-0003"),
+        ("5501", "PIP-0004"),
+        ("5518", "PIP-0004"),
+    ]

@@ -22,6 +22,7 @@ A PIP that cannot answer raises; the PDP then denies with a 500 (fail closed).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -48,6 +49,9 @@ log = logging.getLogger("iwlz.nid.pip")
 MAX_HOPS = 8
 """Most registers one chain walk visits (an indication is rarely transferred more than once
 or twice; the bound stops a cycle of overdrachten in bad data)."""
+
+
+KETEN_TTL_SECONDS = 2.0
 
 
 class PipUnavailable(RuntimeError):
@@ -130,6 +134,8 @@ class NetworkPip:
         self.levering_zorgkantoor = levering_zorgkantoor
         self.http = http or httpx.Client(timeout=timeout)
         self.timeout = timeout
+        self._chain: dict[tuple[str, str], tuple[float, list[Any]]] = {}
+        self._lock = threading.Lock()
 
     def check(self, pip_id: str, params: Mapping[str, str], claims: Mapping[str, Any]) -> PipResult:
         if pip_id not in PIP_QUERIES or pip_id == "PIP-KETEN":
@@ -161,12 +167,29 @@ class NetworkPip:
             seen.add(uzovi)
             if self._rows(uzovi, pip_id, variables):
                 return True
-            for bemiddeling in self._rows(uzovi, "PIP-KETEN", {"X": x}):
+            for bemiddeling in self._keten(uzovi, x):
                 overdracht = bemiddeling.get("overdracht") or {}
                 volgende = overdracht.get("verantwoordelijkZorgkantoor")
                 if isinstance(volgende, str) and volgende not in seen:
                     todo.append(volgende)
         return False
+
+    def _keten(self, uzovi: str, x: str) -> list[Any]:
+        """PIP-KETEN's rows, kept for a few seconds: one decision may run PIP-0003 and then
+        PIP-0004, each walking the same chain. The rows only say which register to ask next
+        (the control query itself is never cached), so a stale copy can delay an allow by
+        those seconds but never cause one."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._chain.get((uzovi, x))
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        rows = self._rows(uzovi, "PIP-KETEN", {"X": x})
+        with self._lock:
+            if len(self._chain) > 10_000:
+                self._chain.clear()
+            self._chain[(uzovi, x)] = (now + KETEN_TTL_SECONDS, rows)
+        return rows
 
     # -- Leveringsregister --------------------------------------------------------------------
 
