@@ -287,6 +287,33 @@ def test_events_in_same_transaction(br: Bemiddelingsregister) -> None:
     ]
 
 
+def test_one_overdrachtspecificatie_per_bemiddelingspecificatie(
+    br: Bemiddelingsregister,
+) -> None:
+    data = bemiddeling()
+    assert br.registreer_bemiddeling(ZK_A, data).geslaagd
+    sid = data["bemiddelingspecificatie"][0]["bemiddelingspecificatieID"]
+    twice = [
+        {"bemiddelingspecificatieID": sid, "leveringsstatus": "4"},
+        {"bemiddelingspecificatieID": sid, "leveringsstatus": "1"},
+    ]
+    uitkomst = br.registreer_overdracht(
+        ZK_A,
+        data["bemiddelingID"],
+        {
+            "verantwoordelijkZorgkantoor": ZK_B,
+            "overdrachtDatum": dt.date(2025, 9, 1),
+            "verhuisDatum": dt.date(2025, 8, 15),
+            "overdrachtspecificatie": twice,
+        },
+    )
+    assert not uitkomst.geslaagd
+    assert [(f.veld, f.code) for f in uitkomst.fouten] == [
+        ("overdracht.overdrachtspecificatie[1].bemiddelingspecificatieID", "DUBBEL")
+    ]
+    assert gql(br, ZK_A, "{ overdracht { overdrachtID } }")["overdracht"] == []
+
+
 def test_failing_hook_rolls_back(br: Bemiddelingsregister) -> None:
     def boom(conn: sa.Connection, event: Any) -> None:
         raise RuntimeError("boom")

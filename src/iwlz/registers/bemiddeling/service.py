@@ -716,7 +716,19 @@ class Bemiddelingsregister:
             ).scalars()
         )
         specs = []
+        seen: set[uuid.UUID] = set()
         for i, s in enumerate(data.get("overdrachtspecificatie") or []):
+            if s["bemiddelingspecificatieID"] in seen:
+                # One overdrachtspecificatie per bemiddelingspecificatie (a unique key).
+                raise _Afbreken(
+                    Veldfout(
+                        f"overdracht.overdrachtspecificatie[{i}].bemiddelingspecificatieID",
+                        "DUBBEL",
+                        "This bemiddelingspecificatie already has an overdrachtspecificatie "
+                        "in this input.",
+                    )
+                )
+            seen.add(s["bemiddelingspecificatieID"])
             if s["bemiddelingspecificatieID"] not in own:
                 raise _Afbreken(
                     Veldfout(
