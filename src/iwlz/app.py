@@ -605,6 +605,10 @@ def _route_name(path: str) -> str:
     # Bounded label values: per-participant paths collapse into one route name each.
     if path in _KNOWN_ROUTES:
         return path
+    for prefix in ("/bemiddelingsregister/", "/leveringsregister/"):
+        if path.startswith(prefix):
+            kind = "beheer/graphql" if path.endswith("/beheer/graphql") else "graphql"
+            return f"{prefix}{{tenant}}/{kind}"
     if path.startswith("/netwerkpunt/"):
         tail = path.rsplit("/", 1)[-1]
         if tail == "graphql":

@@ -574,3 +574,10 @@ def test_unknown_register_is_404(live: Live) -> None:
     for path in ("/bemiddelingsregister/9999/graphql", f"/bemiddelingsregister/{Z0}/graphql"):
         r = httpx.post(f"{live.base}{path}", json={"query": "{x}"})
         assert r.status_code == 401
+
+
+def test_metrics_name_the_register_routes_without_the_bronhouder(live: Live) -> None:
+    text = httpx.get(f"{live.base}/metrics", timeout=30).text
+    assert 'route="/bemiddelingsregister/{tenant}/graphql"' in text
+    assert 'route="/leveringsregister/{tenant}/graphql"' in text
+    assert f"/bemiddelingsregister/{Z0}/" not in text
