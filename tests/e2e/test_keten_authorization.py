@@ -581,3 +581,31 @@ def test_metrics_name_the_register_routes_without_the_bronhouder(live: Live) -> 
     assert 'route="/bemiddelingsregister/{tenant}/graphql"' in text
     assert 'route="/leveringsregister/{tenant}/graphql"' in text
     assert f"/bemiddelingsregister/{Z0}/" not in text
+
+
+def test_many_concurrent_pip_checked_requests_all_succeed(live: Live) -> None:
+    # Each QLR-0006 decision waits for a PIP request to this same server. On the shared thread
+    # pool, 80 waiting decisions held every thread their PIP requests needed (500s after the
+    # PIP timeout); decisions now run on threads of their own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    i = live.ids
+    request = _lr(
+        lr_q.QLR_0006,
+        {"leveringperiodeID": i.periode, "bemiddelingspecificatieID": i.b1},
+        "leveringperiode",
+    )
+    token = live.token(f"UZOVI:{Z0}", request.scope, request.path)
+
+    def one(_: int) -> int:
+        r = httpx.post(
+            f"{live.base}{request.path}",
+            json={"query": request.query, "variables": request.variables},
+            headers={"authorization": f"Bearer {token}"},
+            timeout=60,
+        )
+        return r.status_code
+
+    with ThreadPoolExecutor(80) as pool:
+        statuses = list(pool.map(one, range(80)))
+    assert statuses == [200] * 80
