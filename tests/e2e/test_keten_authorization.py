@@ -577,6 +577,9 @@ def test_unknown_register_is_404(live: Live) -> None:
 
 
 def test_metrics_name_the_register_routes_without_the_bronhouder(live: Live) -> None:
+    i = live.ids
+    live.ask(f"AGB:{A1}", _br(br_q.QBR_0001, {"B": i.b1, "A": A1}, "bemiddelingspecificatie"))
+    live.ask(f"UZOVI:{Z0}", _lr(lr_q.QLR_BY_BSPEC, {"bemiddelingspecificatieID": i.b1}, "levering"))
     text = httpx.get(f"{live.base}/metrics", timeout=30).text
     assert 'route="/bemiddelingsregister/{tenant}/graphql"' in text
     assert 'route="/leveringsregister/{tenant}/graphql"' in text
