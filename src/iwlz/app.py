@@ -240,6 +240,7 @@ def create_app(
             "request": request,
             "claims": operation.state.get("claims"),
             "use_case": operation.state.get("use_case"),
+            "netwerkpunt": inbox,
         }
 
     def lr_context(request: Request, operation: ParsedOperation) -> dict[str, Any]:
@@ -248,6 +249,7 @@ def create_app(
             "aanbieder": request.path_params["tenant"],
             "request": request,
             "claims": operation.state.get("claims"),
+            "netwerkpunt": inbox,
         }
 
     # The Leveringsregister's PIPs call Bemiddelingsregisters over HTTP: own decision threads.

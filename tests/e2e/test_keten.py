@@ -10,6 +10,7 @@ database.
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 import httpx
@@ -438,3 +439,76 @@ def test_the_chain_from_indication_to_delivery_overdracht_and_vervaldatum(
         if i["eventType"] == "VERVALLEN_INDICATIE_ZORGKANTOOR"
         and i["subjectList"][0]["recordID"] == f"WlzIndicatie/{wid}"
     ]
+
+
+MELDING = "mutation zendMelding($m: MeldingInput!) { zendMelding(meldingInput: $m) { meldingID } }"
+MELDINGEN = (
+    "query($s: MeldingStatus) { meldingen(status: $s) { meldingID status reden afzenderID } }"
+)
+BEHANDEL = (
+    "mutation($id: UUID!, $s: MeldingStatus!, $r: String) "
+    "{ behandelMelding(meldingID: $id, status: $s, reden: $r) { meldingID status reden } }"
+)
+
+
+def test_an_aanbieder_reports_an_error_in_a_bemiddelingsregister_and_the_zorgkantoor_handles_it(
+    network: Network,
+) -> None:
+    zk, other = "5507", "5508"
+    aanbieder = aanbieders(network)[5]
+    record = f"Bemiddelingspecificatie/{uuid.uuid4()}"
+    url = netwerkpunt(network, "UZOVI", zk)
+    headers = network.bearer(
+        f"AGB:{aanbieder}", "organisaties/zorgkantoor/meldingen/melding:create", url
+    )
+    m = {
+        "timestamp": "2026-11-27T11:00:00.000Z",
+        "afzenderIDType": "AGB",
+        "afzenderID": aanbieder,
+        "ontvangerIDType": "UZOVI",
+        "ontvangerID": zk,
+        "eventType": "IWLZFOUTMELDING",
+        "subjectList": [{"subject": "BRG0001", "recordID": record}],
+    }
+    r = httpx.post(url, json={"query": MELDING, "variables": {"m": m}}, headers=headers, timeout=30)
+    melding_id = data(r)["zendMelding"]["meldingID"]
+    # The zorgkantoor sees it in its own Bemiddelingsregister's beheer API and handles it.
+    listed = data(
+        call(network, f"UZOVI:{zk}", BR_CREATE, br_path(zk, beheer=True), MELDINGEN, {"s": None})
+    )["meldingen"]
+    assert [(x["meldingID"], x["afzenderID"]) for x in listed] == [(melding_id, aanbieder)]
+    done = data(
+        call(
+            network,
+            f"UZOVI:{zk}",
+            BR_CREATE,
+            br_path(zk, beheer=True),
+            BEHANDEL,
+            {"id": melding_id, "s": "AFGEWEZEN", "r": "Geen fout: toewijzing is juist."},
+        )
+    )["behandelMelding"]
+    assert done["status"] == "AFGEWEZEN"
+    status = httpx.get(
+        f"{network.base_url}/netwerkpunt/UZOVI/{zk}/meldingen/{melding_id}",
+        headers=headers,
+        timeout=30,
+    )
+    assert status.status_code == 200 and status.json()["status"] == "AFGEWEZEN"
+    # Another zorgkantoor's beheer API lists its own meldingen only; it cannot use this one's.
+    assert (
+        data(
+            call(
+                network,
+                f"UZOVI:{other}",
+                BR_CREATE,
+                br_path(other, beheer=True),
+                MELDINGEN,
+                {"s": None},
+            )
+        )["meldingen"]
+        == []
+    )
+    refused = call(
+        network, f"UZOVI:{other}", BR_CREATE, br_path(zk, beheer=True), MELDINGEN, {"s": None}
+    )
+    assert refused.status_code == 403, refused.text

@@ -72,6 +72,8 @@ MUTATIONS = [
     'mutation { registreerOverdracht(bemiddelingID: "%s", overdracht: {}) { geslaagd } }' % ID,
     'mutation { wijzigOverdracht(overdrachtID: "%s", overdracht: {}) { geslaagd } }' % ID,
     'mutation { verwijderOverdracht(overdrachtID: "%s") { geslaagd } }' % ID,
+    # The zorgkantoor handles the foutmeldingen about its register.
+    'mutation { behandelMelding(meldingID: "%s", status: IN_BEHANDELING) { status } }' % ID,
 ]
 
 QUERIES = [
@@ -80,6 +82,7 @@ QUERIES = [
     'query { bemiddelingspecificatie(where: {zzpCode: {eq: "1VV"}}) { bemiddelingspecificatieID } }',
     "query { overdracht { overdrachtID } }",
     "query { regiehouder { regiehouderID } }",
+    "query { meldingen { meldingID } }",
 ]
 
 
@@ -150,7 +153,6 @@ def test_the_create_scope_is_needed(pdp: PolicyDecisionPoint, scopes: tuple[str,
         "mutation { registreerWlzIndicatie(wlzIndicatie: {}) { geslaagd } }",
         "mutation { zendNotificatie(notificatieInput: {}) { notificatieID } }",
         "query { wlzIndicatie { bsn } }",
-        "query { meldingen { meldingID } }",
         "subscription { bemiddeling { bemiddelingID } }",
     ],
 )

@@ -10,9 +10,12 @@ _mutations := {
 	"registreerBemiddelingspecificatie", "wijzigBemiddelingspecificatie",
 	"verwijderBemiddelingspecificatie", "registreerRegiehouder", "wijzigRegiehouder",
 	"verwijderRegiehouder", "registreerOverdracht", "wijzigOverdracht", "verwijderOverdracht",
+	"behandelMelding",
 }
 
-_queries := {"client", "bemiddeling", "bemiddelingspecificatie", "overdracht", "regiehouder"}
+_queries := {
+	"client", "bemiddeling", "bemiddelingspecificatie", "overdracht", "regiehouder", "meldingen",
+}
 
 _fits if {
 	input.operation.operation_count == 1

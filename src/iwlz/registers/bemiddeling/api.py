@@ -39,6 +39,7 @@ from iwlz.graphql.filters import (
     compile_where,
 )
 from iwlz.graphql.schema import Info, build_schema, collect_fields, load_sdl
+from iwlz.netwerkpunt.beheer import MELDINGEN_SDL, bind_meldingen
 from iwlz.registers.bemiddeling import models as m
 from iwlz.registers.bemiddeling.service import (
     ENTITY_TABLES,
@@ -345,7 +346,9 @@ def build_beheer_schema() -> GraphQLSchema:
         query.set_field(root, resolver)
     mutation = MutationType()
     _mutaties(mutation)
+    # Foutmeldingen about this register arrive at the zorgkantoor's own netwerkpunt.
+    bind_meldingen(query, mutation, lambda info: ("UZOVI", _tenant(info)))
     bindables: list[Any] = [query, mutation, ObjectType("Veldfout")]
     bindables += relation_bindables(ENTITY_TABLES, RELATIES)
-    sdl = load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE, BEHEER_FILE)
+    sdl = load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE, BEHEER_FILE) + MELDINGEN_SDL
     return build_schema(sdl, bindables)

@@ -12,7 +12,8 @@ from graphql import GraphQLSchema
 from iwlz.graphql.errors import BadUserInput, Forbidden
 from iwlz.graphql.filters import Context, Entity, Registry, Scalar, compile_where
 from iwlz.graphql.schema import Info, build_schema, load_sdl, selected_field_names
-from iwlz.netwerkpunt.service import Inbox, InboxItem, Party
+from iwlz.netwerkpunt.beheer import MELDINGEN_SDL, bind_meldingen
+from iwlz.netwerkpunt.service import Party
 from iwlz.registers.indicatie import models as m
 from iwlz.registers.indicatie.service import Indicatieregister, Uitkomst
 
@@ -112,29 +113,6 @@ def _resultaat(info: Info, uitkomst: Uitkomst) -> dict[str, Any]:
     return out
 
 
-def _netwerkpunt(info: Info) -> Inbox:
-    inbox = info.context.get("netwerkpunt")
-    if not isinstance(inbox, Inbox):
-        raise RuntimeError("the beheer context has no 'netwerkpunt' inbox")
-    return inbox
-
-
-def _ontvangen_melding(item: InboxItem) -> dict[str, Any]:
-    return {
-        "meldingID": item.item_id,
-        "timestamp": item.timestamp,
-        "afzenderIDType": item.afzender_id_type,
-        "afzenderID": item.afzender_id,
-        "ontvangerKenmerk": item.ontvanger_kenmerk,
-        "eventType": item.event_type,
-        "subjectList": [dict(s) for s in item.subject_list],
-        "status": item.status,
-        "reden": item.reden,
-        "ontvangenOp": item.received_at,
-        "statusGewijzigdOp": item.status_gewijzigd_at,
-    }
-
-
 def build_beheer_schema() -> GraphQLSchema:
     """The CIZ's write API, with the read query for its own use."""
     query = QueryType()
@@ -182,21 +160,8 @@ def build_beheer_schema() -> GraphQLSchema:
             "fouten": [f.as_dict() for f in uitkomst.fouten],
         }
 
-    @query.field("meldingen")
-    def resolve_meldingen(_obj: Any, info: Info, status: str | None = None) -> list[dict[str, Any]]:
-        found = _netwerkpunt(info).meldingen(CIZ_NETWERKPUNT, status=status)
-        return [_ontvangen_melding(melding) for melding in found]
-
-    @mutation.field("behandelMelding")
-    def resolve_behandel_melding(
-        _obj: Any, info: Info, meldingID: uuid.UUID, status: str, reden: str | None = None
-    ) -> dict[str, Any]:
-        claims = info.context.get("claims") or {}
-        item = _netwerkpunt(info).behandel_melding(
-            CIZ_NETWERKPUNT, meldingID, status, reden, door=claims.get("client_id")
-        )
-        return _ontvangen_melding(item)
+    bind_meldingen(query, mutation, lambda _info: CIZ_NETWERKPUNT)
 
     veldfout = ObjectType("Veldfout")
-    sdl = load_sdl(SCHEMA_PACKAGE, "indicatieregister.graphql", "beheer.graphql")
+    sdl = load_sdl(SCHEMA_PACKAGE, "indicatieregister.graphql", "beheer.graphql") + MELDINGEN_SDL
     return build_schema(sdl, [query, mutation, veldfout])

@@ -42,6 +42,7 @@ from iwlz.graphql.filters import (
     compile_where,
 )
 from iwlz.graphql.schema import Info, build_schema, collect_fields, load_sdl
+from iwlz.netwerkpunt.beheer import MELDINGEN_SDL, bind_meldingen
 from iwlz.registers.common import attach, pk, relation_bindables
 from iwlz.registers.levering import models as m
 from iwlz.registers.levering.service import ENTITY_TABLES, RELATIES, Leveringsregister, Uitkomst
@@ -319,7 +320,10 @@ def build_beheer_schema() -> GraphQLSchema:
     """The aanbieder's write API (iwlz's own), with the read queries for its own use."""
     mutation = MutationType()
     _mutaties(mutation)
-    bindables: list[Any] = [_query(), mutation, ObjectType("Veldfout")]
+    query = _query()
+    # Foutmeldingen about this register arrive at the aanbieder's own netwerkpunt.
+    bind_meldingen(query, mutation, lambda info: ("AGB", _tenant(info)))
+    bindables: list[Any] = [query, mutation, ObjectType("Veldfout")]
     bindables += relation_bindables(ENTITY_TABLES, RELATIES)
-    sdl = load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE, BEHEER_FILE)
+    sdl = load_sdl(SCHEMA_PACKAGE, SCHEMA_FILE, BEHEER_FILE) + MELDINGEN_SDL
     return build_schema(sdl, bindables)
