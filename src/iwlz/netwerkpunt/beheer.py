@@ -26,7 +26,7 @@ __all__ = ["MELDINGEN_SDL", "bind_meldingen"]
 
 Party = tuple[str, str]
 
-MELDINGEN_SDL = '''
+MELDINGEN_SDL = """
 extend type Query {
   "Meldingen (foutmeldingen) received at the bronhouder's netwerkpunt, oldest first."
   meldingen(status: MeldingStatus): [OntvangenMelding!]!
@@ -66,7 +66,7 @@ type MeldingSubject {
   subject: String!
   recordID: String!
 }
-'''
+"""
 
 
 def _inbox(info: Info) -> Inbox:

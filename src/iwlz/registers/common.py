@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from ariadne import ObjectType
+from graphql import FieldNode
 from sqlalchemy.engine import Connection
 
 from iwlz.graphql.errors import BadUserInput
+from iwlz.graphql.schema import Info, collect_fields
 from iwlz.registers.indicatie.models import labelled as labelled  # shared by every register
 from iwlz.registers.indicatie.validation import Veldfout
 
@@ -160,3 +162,40 @@ def stored_ids(conn: Connection, rows: Mapping[sa.Table, Sequence[Mapping[str, A
             stmt = sa.select(key).where(key.in_(ids_[i : i + CHUNK]))
             taken.extend(str(x) for x in conn.execute(stmt).scalars())
     return taken
+
+
+Zoeker = Callable[[Info, str, dict[str, Any], list[FieldNode]], list[dict[str, Any]]]
+"""A register API's tenant-scoped read: (info, entity, where, field nodes) -> rows."""
+
+
+def mutatie_resultaat(
+    info: Info, entity: str, veld: str, key: str, uitkomst: Uitkomst, zoek_: Zoeker
+) -> dict[str, Any]:
+    """A beheer API's ``*MutatieResultaat``: the outcome, and the written object (field
+    ``veld``, identified by ``key``) read back tenant-scoped with the relations selected below
+    the result's object field."""
+    out: dict[str, Any] = {
+        "geslaagd": uitkomst.geslaagd,
+        "versie": uitkomst.versie,
+        "fouten": [f.as_dict() for f in uitkomst.fouten],
+        veld: None,
+    }
+    if not uitkomst.geslaagd or uitkomst.id is None:
+        return out
+    selected: dict[str, list[FieldNode]] = {}
+    for node in info.field_nodes:
+        collect_fields(info, node.selection_set, selected)
+    nodes = [n for group in selected.values() for n in group if n.name.value == veld]
+    if nodes:
+        found = zoek_(info, entity, {key: {"eq": uitkomst.id}}, nodes)
+        out[veld] = found[0] if found else None
+    return out
+
+
+def verwijder_resultaat(id_: uuid.UUID, uitkomst: Uitkomst) -> dict[str, Any]:
+    """A beheer API's ``VerwijderResultaat``."""
+    return {
+        "geslaagd": uitkomst.geslaagd,
+        "id": id_,
+        "fouten": [f.as_dict() for f in uitkomst.fouten],
+    }

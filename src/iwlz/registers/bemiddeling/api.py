@@ -14,7 +14,6 @@ prefetched rows by response key, so aliases with different arguments work.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -47,7 +46,13 @@ from iwlz.registers.bemiddeling.service import (
     Bemiddelingsregister,
     Uitkomst,
 )
-from iwlz.registers.common import attach, pk, relation_bindables
+from iwlz.registers.common import (
+    attach,
+    mutatie_resultaat,
+    pk,
+    relation_bindables,
+    verwijder_resultaat,
+)
 
 SCHEMA_PACKAGE = "iwlz.registers.bemiddeling.schema"
 SCHEMA_FILE = "bemiddelingsregister.graphql"
@@ -235,33 +240,11 @@ _OBJECTEN = {
 
 
 def _resultaat(info: Info, entity: str, uitkomst: Uitkomst) -> dict[str, Any]:
-    """A ``*MutatieResultaat``: the outcome, and the written object read back (tenant-scoped)
-    with the relations selected below the result's object field."""
-    veld, pk = _OBJECTEN[entity]
-    out: dict[str, Any] = {
-        "geslaagd": uitkomst.geslaagd,
-        "versie": uitkomst.versie,
-        "fouten": [f.as_dict() for f in uitkomst.fouten],
-        veld: None,
-    }
-    if not uitkomst.geslaagd or uitkomst.id is None:
-        return out
-    selected: dict[str, list[FieldNode]] = {}
-    for node in info.field_nodes:
-        collect_fields(info, node.selection_set, selected)
-    nodes = [n for group in selected.values() for n in group if n.name.value == veld]
-    if nodes:
-        found = _zoek(info, entity, {pk: {"eq": uitkomst.id}}, nodes)
-        out[veld] = found[0] if found else None
-    return out
+    veld, key = _OBJECTEN[entity]
+    return mutatie_resultaat(info, entity, veld, key, uitkomst, _zoek)
 
 
-def _verwijderd(id_: uuid.UUID, uitkomst: Uitkomst) -> dict[str, Any]:
-    return {
-        "geslaagd": uitkomst.geslaagd,
-        "id": id_,
-        "fouten": [f.as_dict() for f in uitkomst.fouten],
-    }
+_verwijderd = verwijder_resultaat
 
 
 def _mutaties(mutation: MutationType) -> None:

@@ -19,7 +19,6 @@ bemiddelingspecificatie the PIP checked.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -43,7 +42,13 @@ from iwlz.graphql.filters import (
 )
 from iwlz.graphql.schema import Info, build_schema, collect_fields, load_sdl
 from iwlz.netwerkpunt.beheer import MELDINGEN_SDL, bind_meldingen
-from iwlz.registers.common import attach, pk, relation_bindables
+from iwlz.registers.common import (
+    attach,
+    mutatie_resultaat,
+    pk,
+    relation_bindables,
+    verwijder_resultaat,
+)
 from iwlz.registers.levering import models as m
 from iwlz.registers.levering.service import ENTITY_TABLES, RELATIES, Leveringsregister, Uitkomst
 
@@ -239,33 +244,11 @@ _WIJZIGBAAR = {
 
 
 def _resultaat(info: Info, entity: str, uitkomst: Uitkomst) -> dict[str, Any]:
-    """A ``*MutatieResultaat``: the outcome, and the written object read back (tenant-scoped)
-    with the relations selected below the result's object field."""
     veld, key = _OBJECTEN[entity]
-    out: dict[str, Any] = {
-        "geslaagd": uitkomst.geslaagd,
-        "versie": uitkomst.versie,
-        "fouten": [f.as_dict() for f in uitkomst.fouten],
-        veld: None,
-    }
-    if not uitkomst.geslaagd or uitkomst.id is None:
-        return out
-    selected: dict[str, list[FieldNode]] = {}
-    for node in info.field_nodes:
-        collect_fields(info, node.selection_set, selected)
-    nodes = [n for group in selected.values() for n in group if n.name.value == veld]
-    if nodes:
-        found = _zoek(info, entity, {key: {"eq": uitkomst.id}}, nodes)
-        out[veld] = found[0] if found else None
-    return out
+    return mutatie_resultaat(info, entity, veld, key, uitkomst, _zoek)
 
 
-def _verwijderd(id_: uuid.UUID, uitkomst: Uitkomst) -> dict[str, Any]:
-    return {
-        "geslaagd": uitkomst.geslaagd,
-        "id": id_,
-        "fouten": [f.as_dict() for f in uitkomst.fouten],
-    }
+_verwijderd = verwijder_resultaat
 
 
 def _mutaties(mutation: MutationType) -> None:
