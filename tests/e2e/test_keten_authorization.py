@@ -515,6 +515,8 @@ def test_bola_matrix_every_participant_every_use_case(live: Live) -> None:
                 got.add(participant)
         if got != allowed:
             wrong.append(f"{name}: allowed {sorted(got)}, expected {sorted(allowed)}")
+    if wrong and dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date() != TODAY:
+        pytest.skip("the Dutch date changed during the run: the windows' edges moved")
     assert not wrong, "\n".join(wrong)
 
 
