@@ -42,6 +42,7 @@ def _mount() -> None:
         return
     _mounted.append(True)
     from iwlz.adresboek.cli import adresboek_app
+    from iwlz.berichten.cli import berichten_app
     from iwlz.demo.cli import backoffice_app
     from iwlz.netwerkpunt.cli import inbox_app, meldingen_app
     from iwlz.notificaties.cli import notifications_app, worker_command
@@ -51,6 +52,7 @@ def _mount() -> None:
     app.add_typer(inbox_app, name="inbox")
     app.add_typer(meldingen_app, name="meldingen")
     app.add_typer(backoffice_app, name="backoffice")
+    app.add_typer(berichten_app, name="berichten")
     app.command("worker")(worker_command)
 
 

@@ -84,6 +84,13 @@ class Settings(BaseSettings):
     pip_timeout_seconds: float = Field(
         default=5.0, gt=0, le=60, description="deadline of one PIP control query over HTTP"
     )
+    xsd_dir: str | None = Field(
+        default=None,
+        description=(
+            "folder with the official iWlz 2.2 XSDs; when set, messages are also checked "
+            "against them (they are not shipped with iwlz)"
+        ),
+    )
     audit_bsn_key: str | None = Field(
         default=None,
         description="secret for keyed hashes of BSNs in the audit log (required unless dev)",
