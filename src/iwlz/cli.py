@@ -273,6 +273,9 @@ def demo(
     import os
 
     os.environ.setdefault("IWLZ_DEV", "true")
+    # The terminal shows the chain's progress lines; a request log line per inbox poll would
+    # bury them. IWLZ_LOG_LEVEL=INFO brings every request back.
+    os.environ.setdefault("IWLZ_LOG_LEVEL", "WARNING")
     get_settings.cache_clear()
     settings = get_settings()
     if port is not None and "IWLZ_PUBLIC_URL" not in os.environ:

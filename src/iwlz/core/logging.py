@@ -55,3 +55,6 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         lg.propagate = True
     # Our own access log carries the trace ID and timing; uvicorn's would duplicate it.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs every outgoing request at INFO; the receiving side already logs it (with
+    # the trace ID), and the delivery workers and PIPs log their outcomes themselves.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
