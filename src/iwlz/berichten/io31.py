@@ -1,0 +1,294 @@
+"""IO31 (Indicatiebesluit) from the Indicatieregister: the estafette message the CIZ would have
+sent for indications held in the register (messages.md §2.3).
+
+Input: WlzIndicatie trees as the register's read API returns them (GraphQL field names, dates as
+ISO strings). Output: one IO31 ``Bericht`` for one zorgkantoor, elements in schema order with
+the message namespace for message elements and the basisschema namespace inside ``CDT_*`` types.
+
+Fields without a counterpart, and what is done with them:
+
+* IR → nothing in IO31: ``vervaldatum``, ``roepnaam``, a ContactPersoon's ``rol``/``relatie``
+  and its ``ingangsdatum``/``einddatum``, the IDs. They are left out.
+* IO31 fields the IR does not hold: ``GeindiceerdeFuncties`` (left out) and the ZZP ``Klasse``
+  (``99``, "niet van toepassing", as for every zorgzwaartepakket).
+* IO31 requires a ``Contact`` ``Soort`` (LDT_AdresSoort); the IR keeps it on the address. A
+  contact with only a telephone number or e-mail address is sent as ``02`` (correspondentie);
+  a relation with no contact data at all gets a ``Contact`` with only that ``Soort``.
+* A required IO31 field the register left empty (``Leefeenheid``) makes the export fail with
+  :class:`ExportFout` naming the client, rather than inventing a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from lxml import etree
+
+from iwlz.berichten.catalogus import (
+    BASISSCHEMA_NS,
+    BERICHT_SUBVERSIE,
+    BERICHT_VERSIE,
+    XSD_VERSIE,
+    bericht,
+)
+
+__all__ = ["IO31_QUERY", "ExportFout", "io31"]
+
+CORRESPONDENTIE = "02"
+KLASSE_NVT = "99"
+
+IO31_QUERY = """query IO31($where: WlzIndicatieFilterInput) {
+  wlzIndicatie(where: $where) {
+    bsn besluitnummer soortWlzindicatie afgiftedatum ingangsdatum einddatum meerzorg commentaar
+    initieelVerantwoordelijkZorgkantoor
+    grondslag { grondslag volgorde }
+    geindiceerdZorgzwaartepakket { zzpCode ingangsdatum einddatum voorkeurClient instellingVoorkeur
+      financiering commentaar }
+    beperking { categorie duur commentaar
+      beperkingScore { beperkingVraag beperkingScore commentaar } }
+    stoornis { grondslag diagnoseCodelijst diagnoseSubCodelijst ziektebeeldStoornis prognose
+      commentaar }
+    stoornisScore { stoornisVraag stoornisScore commentaar }
+    wzd { wzdVerklaring ingangsdatum einddatum }
+    client {
+      bsn geheimeClient geboorteDatum geboortedatumGebruik geslacht burgerlijkeStaat geslachtsnaam
+      voorvoegselGeslachtsnaam partnernaam voorvoegselPartnernaam voornamen voorletters naamGebruik
+      leefeenheid agbcodeHuisarts communicatieVorm taal commentaar
+      contactPersoon { relatieNummer volgorde soortRelatie voornamen voorletters geslachtsnaam
+        voorvoegselGeslachtsnaam partnernaam voorvoegselPartnernaam naamGebruik geslacht
+        geboorteDatum geboortedatumGebruik contactGegevens { ...Contact } }
+      contactGegevens { ...Contact }
+    }
+  }
+}
+fragment Contact on ContactGegevens {
+  adres { adresSoort straatnaam huisnummer huisletter huisnummerToevoeging postcode plaatsnaam
+    landCode aanduidingWoonadres ingangsdatum einddatum }
+  telefoon { telefoonnummer landnummer ingangsdatum einddatum }
+  email { emailadres ingangsdatum einddatum }
+}"""
+"""The register query whose answer :func:`io31` takes (every field IO31 has a place for)."""
+
+
+class ExportFout(ValueError):
+    """The register's data cannot make a valid message; the text says which client and field."""
+
+
+class _Builder:
+    def __init__(self, ns: str) -> None:
+        self.ns = ns
+
+    def el(
+        self, parent: etree._Element, name: str, value: Any = None, *, basis: bool = False
+    ) -> etree._Element:
+        element = etree.SubElement(parent, f"{{{BASISSCHEMA_NS if basis else self.ns}}}{name}")
+        if value is not None:
+            element.text = str(value)
+        return element
+
+    def opt(self, parent: etree._Element, name: str, value: Any, *, basis: bool = False) -> None:
+        if value is not None and value != "":
+            self.el(parent, name, value, basis=basis)
+
+
+def io31(
+    indicaties: Iterable[Mapping[str, Any]],
+    *,
+    ontvanger: str,
+    identificatie: str,
+    dagtekening: dt.date,
+) -> etree._Element:
+    """One IO31 for zorgkantoor ``ontvanger`` with a ``Client`` per indication."""
+    rows = list(indicaties)
+    if not rows:
+        raise ExportFout("an IO31 holds at least one client; no indications were given")
+    if not 1 <= len(identificatie) <= 12:
+        raise ExportFout("BerichtIdentificatie has 1 to 12 characters")
+    t = bericht("IO31")
+    b = _Builder(t.namespace)
+    root = etree.Element(
+        f"{{{t.namespace}}}Bericht", nsmap={None: t.namespace, "iwlz": BASISSCHEMA_NS}
+    )
+    header = b.el(root, "Header")
+    b.el(header, "BerichtCode", t.berichtcode)
+    b.el(header, "BerichtVersie", BERICHT_VERSIE)
+    b.el(header, "BerichtSubversie", BERICHT_SUBVERSIE)
+    b.el(header, "Ontvanger", ontvanger)
+    ident = b.el(header, "BerichtIdentificatie")
+    b.el(ident, "Identificatie", identificatie, basis=True)
+    b.el(ident, "Dagtekening", dagtekening.isoformat(), basis=True)
+    versie = b.el(header, "XsdVersie")
+    b.el(versie, "BasisschemaXsdVersie", XSD_VERSIE, basis=True)
+    b.el(versie, "BerichtXsdVersie", XSD_VERSIE, basis=True)
+    clienten = b.el(root, "Clienten")
+    for indicatie in rows:
+        _client(b, clienten, indicatie)
+    return root
+
+
+def _naam(b: _Builder, parent: etree._Element, p: Mapping[str, Any], wie: str) -> None:
+    if not p.get("geslachtsnaam"):
+        raise ExportFout(f"{wie}: geslachtsnaam is required in IO31")
+    naam = b.el(parent, "Naam")
+    achternaam = b.el(naam, "Geslachtsnaam", basis=True)
+    b.el(achternaam, "Achternaam", p["geslachtsnaam"], basis=True)
+    b.opt(achternaam, "Voorvoegsel", p.get("voorvoegselGeslachtsnaam"), basis=True)
+    if p.get("partnernaam"):
+        partner = b.el(naam, "Partnernaam", basis=True)
+        b.el(partner, "Achternaam", p["partnernaam"], basis=True)
+        b.opt(partner, "Voorvoegsel", p.get("voorvoegselPartnernaam"), basis=True)
+    b.opt(naam, "Voornamen", p.get("voornamen"), basis=True)
+    b.opt(naam, "Voorletters", p.get("voorletters"), basis=True)
+    b.el(naam, "NaamGebruik", p.get("naamGebruik") or "1", basis=True)
+
+
+def _geboortedatum(b: _Builder, parent: etree._Element, datum: Any, gebruik: Any) -> None:
+    geboorte = b.el(parent, "Geboortedatum")
+    b.el(geboorte, "Datum", datum, basis=True)
+    b.opt(geboorte, "DatumGebruik", gebruik, basis=True)
+
+
+def _contact(b: _Builder, parent: etree._Element, gegevens: Mapping[str, Any] | None) -> None:
+    gegevens = gegevens or {}
+    adres = gegevens.get("adres") or None
+    telefoon = gegevens.get("telefoon") or None
+    email = gegevens.get("email") or None
+    contact = b.el(parent, "Contact")
+    b.el(contact, "Soort", (adres or {}).get("adresSoort") or CORRESPONDENTIE)
+    if adres is not None:
+        element = b.el(contact, "Adres")
+        if adres.get("huisnummer") is not None:
+            huis = b.el(element, "Huis", basis=True)
+            b.el(huis, "Huisnummer", adres["huisnummer"], basis=True)
+            b.opt(huis, "Huisletter", adres.get("huisletter"), basis=True)
+            b.opt(huis, "HuisnummerToevoeging", adres.get("huisnummerToevoeging"), basis=True)
+            b.opt(huis, "AanduidingWoonadres", adres.get("aanduidingWoonadres"), basis=True)
+        b.opt(element, "Postcode", adres.get("postcode"), basis=True)
+        b.opt(element, "Straatnaam", adres.get("straatnaam"), basis=True)
+        b.opt(element, "Plaatsnaam", adres.get("plaatsnaam"), basis=True)
+        b.opt(element, "LandCode", adres.get("landCode"), basis=True)
+    if telefoon is not None:
+        nummers = b.el(contact, "Telefoon")
+        tel = b.el(nummers, "Telefoon01", basis=True)
+        b.el(tel, "Telefoonnummer", telefoon["telefoonnummer"], basis=True)
+        b.el(tel, "Landnummer", telefoon.get("landnummer") or "0031", basis=True)
+    if email is not None:
+        b.el(contact, "Emailadres", email["emailadres"])
+    periode_van = adres or telefoon or email
+    if periode_van is not None and (
+        periode_van.get("ingangsdatum") or periode_van.get("einddatum")
+    ):
+        periode = b.el(contact, "Periode")
+        b.opt(periode, "Begindatum", periode_van.get("ingangsdatum"), basis=True)
+        b.opt(periode, "Einddatum", periode_van.get("einddatum"), basis=True)
+
+
+def _client(b: _Builder, clienten: etree._Element, w: Mapping[str, Any]) -> None:
+    c: Mapping[str, Any] = w.get("client") or {}
+    wie = f"client {c.get('bsn') or w.get('bsn')}"
+    client = b.el(clienten, "Client")
+    b.el(client, "Bsn", c.get("bsn") or w["bsn"])
+    b.el(client, "GeheimeClient", c.get("geheimeClient") or "2")
+    _geboortedatum(b, client, c.get("geboorteDatum"), c.get("geboortedatumGebruik"))
+    b.el(client, "Geslacht", c.get("geslacht"))
+    b.opt(client, "BurgerlijkeStaat", c.get("burgerlijkeStaat"))
+    _naam(b, client, c, wie)
+    if not c.get("leefeenheid"):
+        raise ExportFout(f"{wie}: leefeenheid is required in IO31 and empty in the register")
+    b.el(client, "Leefeenheid", c["leefeenheid"])
+    b.opt(client, "Huisarts", c.get("agbcodeHuisarts"))
+    if c.get("communicatieVorm"):
+        communicatie = b.el(client, "Communicatie")
+        b.el(communicatie, "Vorm", c["communicatieVorm"], basis=True)
+        b.opt(communicatie, "Taal", c.get("taal"), basis=True)
+    wzd = w.get("wzd")
+    if wzd:
+        element = b.el(client, "Wzd")
+        b.el(element, "WzdVerklaring", wzd["wzdVerklaring"], basis=True)
+        b.opt(element, "WzdIngangsdatum", wzd.get("ingangsdatum"), basis=True)
+        b.opt(element, "WzdEinddatum", wzd.get("einddatum"), basis=True)
+    b.opt(client, "Commentaar", c.get("commentaar"))
+    personen: Sequence[Mapping[str, Any]] = [p for p in c.get("contactPersoon") or [] if p]
+    if personen:
+        relaties = b.el(client, "Relaties")
+        for p in personen:
+            relatie = b.el(relaties, "Relatie")
+            b.el(relatie, "Nummer", p["relatieNummer"])
+            b.opt(relatie, "Volgorde", p.get("volgorde"))
+            b.el(relatie, "Soort", p["soortRelatie"])
+            if p.get("geboorteDatum"):
+                _geboortedatum(b, relatie, p["geboorteDatum"], p.get("geboortedatumGebruik"))
+            b.opt(relatie, "Geslacht", p.get("geslacht"))
+            _naam(b, relatie, p, f"{wie}, relatie {p['relatieNummer']}")
+            gegevens = p.get("contactGegevens") or []
+            _contact(b, relatie, gegevens[0] if gegevens else None)
+    contactgegevens = b.el(client, "Contactgegevens")
+    for gegevens in c.get("contactGegevens") or []:
+        _contact(b, contactgegevens, gegevens)
+    _indicatie(b, client, w)
+
+
+def _indicatie(b: _Builder, client: etree._Element, w: Mapping[str, Any]) -> None:
+    indicatie = b.el(client, "Indicatie")
+    b.el(indicatie, "Besluitnummer", w["besluitnummer"])
+    b.el(indicatie, "Soort", w["soortWlzindicatie"])
+    grondslagen = sorted(w.get("grondslag") or [], key=lambda g: g.get("volgorde") or 0)
+    if grondslagen:
+        element = b.el(indicatie, "Grondslagen")
+        for i, g in enumerate(grondslagen[:2], start=1):
+            b.el(element, f"Grondslag0{i}", g["grondslag"], basis=True)
+    b.el(indicatie, "Afgiftedatum", w["afgiftedatum"])
+    b.el(indicatie, "Ingangsdatum", w["ingangsdatum"])
+    b.opt(indicatie, "Einddatum", w.get("einddatum"))
+    b.opt(indicatie, "Meerzorg", w.get("meerzorg"))
+    b.opt(indicatie, "Commentaar", w.get("commentaar"))
+    stoornissen = w.get("stoornis") or []
+    if stoornissen:
+        element = b.el(indicatie, "Stoornissen")
+        for s in stoornissen:
+            stoornis = b.el(element, "Stoornis")
+            b.el(stoornis, "Grondslag", s["grondslag"])
+            b.el(stoornis, "DiagnoseCodelijst", s["diagnoseCodelijst"])
+            b.opt(stoornis, "DiagnoseSubcodelijst", s.get("diagnoseSubCodelijst"))
+            b.el(stoornis, "ZiektebeeldStoornis", s["ziektebeeldStoornis"])
+            b.opt(stoornis, "Prognose", s.get("prognose"))
+            b.opt(stoornis, "Commentaar", s.get("commentaar"))
+    beperkingen = w.get("beperking") or []
+    if beperkingen:
+        element = b.el(indicatie, "Beperkingen")
+        for p in beperkingen:
+            beperking = b.el(element, "Beperking")
+            b.el(beperking, "Categorie", p["categorie"])
+            b.opt(beperking, "Duur", p.get("duur"))
+            b.opt(beperking, "Commentaar", p.get("commentaar"))
+            scores = p.get("beperkingScore") or []
+            if scores:
+                lijst = b.el(beperking, "BeperkingScores")
+                for score in scores:
+                    item = b.el(lijst, "BeperkingScore")
+                    b.el(item, "Vraag", score["beperkingVraag"])
+                    b.el(item, "Score", score["beperkingScore"])
+                    b.opt(item, "Commentaar", score.get("commentaar"))
+    scores = w.get("stoornisScore") or []
+    if scores:
+        element = b.el(indicatie, "StoornisScores")
+        for score in scores:
+            item = b.el(element, "StoornisScore")
+            b.el(item, "Vraag", score["stoornisVraag"])
+            b.el(item, "Score", score["stoornisScore"])
+            b.opt(item, "Commentaar", score.get("commentaar"))
+    pakketten = w.get("geindiceerdZorgzwaartepakket") or []
+    if pakketten:
+        element = b.el(indicatie, "GeindiceerdeZorgzwaartepakketten")
+        for z in pakketten:
+            pakket = b.el(element, "GeindiceerdZorgzwaartepakket")
+            b.el(pakket, "ZzpCode", z["zzpCode"])
+            b.el(pakket, "Ingangsdatum", z["ingangsdatum"])
+            b.opt(pakket, "Einddatum", z.get("einddatum"))
+            b.el(pakket, "Klasse", KLASSE_NVT)
+            b.opt(pakket, "VoorkeurClient", z.get("voorkeurClient"))
+            b.opt(pakket, "InstellingVoorkeur", z.get("instellingVoorkeur"))
+            b.el(pakket, "Financiering", z["financiering"])
+            b.opt(pakket, "Commentaar", z.get("commentaar"))
