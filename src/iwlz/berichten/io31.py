@@ -292,3 +292,226 @@ def _indicatie(b: _Builder, client: etree._Element, w: Mapping[str, Any]) -> Non
             b.opt(pakket, "InstellingVoorkeur", z.get("instellingVoorkeur"))
             b.el(pakket, "Financiering", z["financiering"])
             b.opt(pakket, "Commentaar", z.get("commentaar"))
+
+
+# -- IO31 → Indicatieregister ---------------------------------------------------------------
+
+
+def _text(element: etree._Element | None, path: str) -> str | None:
+    if element is None:
+        return None
+    found = element.find(path)
+    if found is None or found.text is None:
+        return None
+    return found.text.strip()
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+def indicaties_uit_io31(root: etree._Element) -> list[dict[str, Any]]:
+    """The Indicatieregister's registration input (``registreerWlzIndicatie``) for every client
+    of an IO31, inverse to :func:`io31`: the header's ``Ontvanger`` becomes
+    ``initieelVerantwoordelijkZorgkantoor``; what the register needs and IO31 lacks comes from
+    the message itself (a contact's and a relation's start is the contact's ``Periode``
+    ``Begindatum``, else the indication's ``Afgiftedatum``). A second telephone number, the
+    ``GeindiceerdeFuncties`` and the ZZP ``Klasse`` have no place in the register."""
+    t = bericht("IO31")
+    n, m = f"{{{t.namespace}}}", f"{{{BASISSCHEMA_NS}}}"
+    if etree.QName(root).namespace != t.namespace:
+        raise ExportFout(f"not an IO31 message: {etree.QName(root).namespace!r}")
+    ontvanger = _text(root, f"{n}Header/{n}Ontvanger")
+    out: list[dict[str, Any]] = []
+    for client in root.iterfind(f"{n}Clienten/{n}Client"):
+        indicatie = client.find(f"{n}Indicatie")
+        if indicatie is None:
+            raise ExportFout("an IO31 Client without Indicatie")
+        afgifte = _date(_text(indicatie, f"{n}Afgiftedatum"))
+
+        def naam(parent: etree._Element) -> dict[str, Any]:
+            return {
+                "geslachtsnaam": _text(parent, f"{n}Naam/{m}Geslachtsnaam/{m}Achternaam"),
+                "voorvoegselGeslachtsnaam": _text(
+                    parent, f"{n}Naam/{m}Geslachtsnaam/{m}Voorvoegsel"
+                ),
+                "partnernaam": _text(parent, f"{n}Naam/{m}Partnernaam/{m}Achternaam"),
+                "voorvoegselPartnernaam": _text(parent, f"{n}Naam/{m}Partnernaam/{m}Voorvoegsel"),
+                "voornamen": _text(parent, f"{n}Naam/{m}Voornamen"),
+                "voorletters": _text(parent, f"{n}Naam/{m}Voorletters"),
+                "naamGebruik": _text(parent, f"{n}Naam/{m}NaamGebruik"),
+            }
+
+        def contact(
+            element: etree._Element, afgifte: dt.date | None = afgifte
+        ) -> dict[str, Any] | None:
+            begin = _date(_text(element, f"{n}Periode/{m}Begindatum")) or afgifte
+            eind = _date(_text(element, f"{n}Periode/{m}Einddatum"))
+            gegevens: dict[str, Any] = {}
+            adres = element.find(f"{n}Adres")
+            if adres is not None:
+                gegevens["adres"] = {
+                    "adresSoort": _text(element, f"{n}Soort"),
+                    "huisnummer": _int(_text(adres, f"{m}Huis/{m}Huisnummer")),
+                    "huisletter": _text(adres, f"{m}Huis/{m}Huisletter"),
+                    "huisnummerToevoeging": _text(adres, f"{m}Huis/{m}HuisnummerToevoeging"),
+                    "aanduidingWoonadres": _text(adres, f"{m}Huis/{m}AanduidingWoonadres"),
+                    "postcode": _text(adres, f"{m}Postcode"),
+                    "straatnaam": _text(adres, f"{m}Straatnaam"),
+                    "plaatsnaam": _text(adres, f"{m}Plaatsnaam"),
+                    "landCode": _text(adres, f"{m}LandCode"),
+                    "ingangsdatum": begin,
+                    "einddatum": eind,
+                }
+            telefoon = element.find(f"{n}Telefoon/{m}Telefoon01")
+            if telefoon is not None:
+                gegevens["telefoon"] = {
+                    "telefoonnummer": _text(telefoon, f"{m}Telefoonnummer"),
+                    "landnummer": _text(telefoon, f"{m}Landnummer"),
+                    "ingangsdatum": begin,
+                    "einddatum": eind,
+                }
+            email = _text(element, f"{n}Emailadres")
+            if email:
+                gegevens["email"] = {"emailadres": email, "ingangsdatum": begin, "einddatum": eind}
+            return gegevens or None
+
+        personen = []
+        for relatie in client.iterfind(f"{n}Relaties/{n}Relatie"):
+            gegevens = [g for g in [contact(c) for c in relatie.iterfind(f"{n}Contact")] if g]
+            begin = next(
+                (
+                    d
+                    for g in gegevens
+                    for d in (
+                        (g.get("adres") or g.get("telefoon") or g.get("email") or {}).get(
+                            "ingangsdatum"
+                        ),
+                    )
+                    if d
+                ),
+                afgifte,
+            )
+            personen.append(
+                {
+                    "relatieNummer": _text(relatie, f"{n}Nummer"),
+                    "volgorde": _int(_text(relatie, f"{n}Volgorde")),
+                    "soortRelatie": _text(relatie, f"{n}Soort"),
+                    "geboorteDatum": _date(_text(relatie, f"{n}Geboortedatum/{m}Datum")),
+                    "geboortedatumGebruik": _text(relatie, f"{n}Geboortedatum/{m}DatumGebruik"),
+                    "geslacht": _text(relatie, f"{n}Geslacht"),
+                    **naam(relatie),
+                    "ingangsdatum": begin,
+                    "contactGegevens": gegevens,
+                }
+            )
+        wzd = client.find(f"{n}Wzd")
+        grondslagen = [
+            g
+            for g in (
+                _text(indicatie, f"{n}Grondslagen/{m}Grondslag01"),
+                _text(indicatie, f"{n}Grondslagen/{m}Grondslag02"),
+            )
+            if g
+        ]
+        out.append(
+            {
+                "bsn": _text(client, f"{n}Bsn"),
+                "besluitnummer": _int(_text(indicatie, f"{n}Besluitnummer")),
+                "soortWlzindicatie": _text(indicatie, f"{n}Soort"),
+                "afgiftedatum": afgifte,
+                "ingangsdatum": _date(_text(indicatie, f"{n}Ingangsdatum")),
+                "einddatum": _date(_text(indicatie, f"{n}Einddatum")),
+                "meerzorg": _text(indicatie, f"{n}Meerzorg"),
+                "commentaar": _text(indicatie, f"{n}Commentaar"),
+                "initieelVerantwoordelijkZorgkantoor": ontvanger,
+                "grondslag": [
+                    {"grondslag": g, "volgorde": i} for i, g in enumerate(grondslagen, start=1)
+                ],
+                "stoornis": [
+                    {
+                        "grondslag": _text(s, f"{n}Grondslag"),
+                        "diagnoseCodelijst": _text(s, f"{n}DiagnoseCodelijst"),
+                        "diagnoseSubCodelijst": _text(s, f"{n}DiagnoseSubcodelijst"),
+                        "ziektebeeldStoornis": _text(s, f"{n}ZiektebeeldStoornis"),
+                        "prognose": _text(s, f"{n}Prognose"),
+                        "commentaar": _text(s, f"{n}Commentaar"),
+                    }
+                    for s in indicatie.iterfind(f"{n}Stoornissen/{n}Stoornis")
+                ],
+                "beperking": [
+                    {
+                        "categorie": _text(b, f"{n}Categorie"),
+                        "duur": _text(b, f"{n}Duur"),
+                        "commentaar": _text(b, f"{n}Commentaar"),
+                        "beperkingScore": [
+                            {
+                                "beperkingVraag": _text(s, f"{n}Vraag"),
+                                "beperkingScore": _text(s, f"{n}Score"),
+                                "commentaar": _text(s, f"{n}Commentaar"),
+                            }
+                            for s in b.iterfind(f"{n}BeperkingScores/{n}BeperkingScore")
+                        ],
+                    }
+                    for b in indicatie.iterfind(f"{n}Beperkingen/{n}Beperking")
+                ],
+                "stoornisScore": [
+                    {
+                        "stoornisVraag": _text(s, f"{n}Vraag"),
+                        "stoornisScore": _text(s, f"{n}Score"),
+                        "commentaar": _text(s, f"{n}Commentaar"),
+                    }
+                    for s in indicatie.iterfind(f"{n}StoornisScores/{n}StoornisScore")
+                ],
+                "geindiceerdZorgzwaartepakket": [
+                    {
+                        "zzpCode": _text(z, f"{n}ZzpCode"),
+                        "ingangsdatum": _date(_text(z, f"{n}Ingangsdatum")),
+                        "einddatum": _date(_text(z, f"{n}Einddatum")),
+                        "voorkeurClient": _text(z, f"{n}VoorkeurClient"),
+                        "instellingVoorkeur": _text(z, f"{n}InstellingVoorkeur"),
+                        "financiering": _text(z, f"{n}Financiering"),
+                        "commentaar": _text(z, f"{n}Commentaar"),
+                    }
+                    for z in indicatie.iterfind(
+                        f"{n}GeindiceerdeZorgzwaartepakketten/{n}GeindiceerdZorgzwaartepakket"
+                    )
+                ],
+                "wzd": (
+                    {
+                        "wzdVerklaring": _text(wzd, f"{m}WzdVerklaring"),
+                        "ingangsdatum": _date(_text(wzd, f"{m}WzdIngangsdatum")),
+                        "einddatum": _date(_text(wzd, f"{m}WzdEinddatum")),
+                    }
+                    if wzd is not None
+                    else None
+                ),
+                "client": {
+                    "bsn": _text(client, f"{n}Bsn"),
+                    "geheimeClient": _text(client, f"{n}GeheimeClient"),
+                    "geboorteDatum": _date(_text(client, f"{n}Geboortedatum/{m}Datum")),
+                    "geboortedatumGebruik": _text(client, f"{n}Geboortedatum/{m}DatumGebruik"),
+                    "geslacht": _text(client, f"{n}Geslacht"),
+                    "burgerlijkeStaat": _text(client, f"{n}BurgerlijkeStaat"),
+                    **naam(client),
+                    "leefeenheid": _text(client, f"{n}Leefeenheid"),
+                    "agbcodeHuisarts": _text(client, f"{n}Huisarts"),
+                    "communicatieVorm": _text(client, f"{n}Communicatie/{m}Vorm"),
+                    "taal": _text(client, f"{n}Communicatie/{m}Taal"),
+                    "commentaar": _text(client, f"{n}Commentaar"),
+                    "contactPersoon": personen,
+                    "contactGegevens": [
+                        g
+                        for g in (
+                            contact(c) for c in client.iterfind(f"{n}Contactgegevens/{n}Contact")
+                        )
+                        if g
+                    ],
+                },
+            }
+        )
+    return out
