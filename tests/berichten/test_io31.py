@@ -5,6 +5,7 @@ official IO31 schema; field values follow the mapping of messages.md §2.3."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -156,3 +157,64 @@ def test_register_to_message_to_register_to_message_is_stable(
 def test_only_io31_is_imported() -> None:
     with pytest.raises(ExportFout, match="not an IO31"):
         indicaties_uit_io31(parse_bericht(b'<Bericht xmlns="urn:x"/>').root)
+
+
+def test_aw33_from_both_registers_is_valid(
+    register: Indicatieregister, xsd: SchemaSet, tmp_path: Path
+) -> None:
+    from iwlz.berichten.io31 import AW33_BSPEC_FIELDS, aw33
+    from iwlz.registers.bemiddeling.api import build_read_schema as br_schema
+    from iwlz.registers.bemiddeling.service import Bemiddelingsregister
+
+    indicatie = _indicaties(register)[0]
+    zk = indicatie["initieelVerantwoordelijkZorgkantoor"]
+    br = Bemiddelingsregister(register.engine)
+    ingang = dt.date.fromisoformat(indicatie["ingangsdatum"])
+    bspecs_in = [
+        {
+            "leveringsvorm": "4",
+            "zzpCode": z["zzpCode"],
+            "toewijzingIngangsdatum": ingang,
+            "instelling": "12345678",
+            "uitvoerendZorgkantoor": zk,
+            "vaststellingMoment": dt.datetime(2026, 3, 1, 8, 30, tzinfo=dt.UTC),
+            "percentage": 100,
+            "etmalen": "3,5",
+            "soortToewijzing": "1",
+        }
+        for z in indicatie["geindiceerdZorgzwaartepakket"]
+    ]
+    uitkomst = br.registreer_bemiddeling(
+        zk,
+        {
+            "wlzIndicatieID": uuid.UUID(indicatie["wlzindicatieID"]),
+            "verantwoordelijkheidIngangsdatum": ingang,
+            "client": {"bsn": indicatie["bsn"]},
+            "bemiddelingspecificatie": bspecs_in,
+        },
+    )
+    assert uitkomst.geslaagd, uitkomst.fouten
+    result = graphql_sync(
+        br_schema(),
+        "{ bemiddelingspecificatie { %s } }" % AW33_BSPEC_FIELDS,
+        context_value={"bemiddelingsregister": br, "zorgkantoor": zk},
+    )
+    assert result.errors is None and result.data is not None
+    bspecs = result.data["bemiddelingspecificatie"]
+    bericht = aw33(
+        [(indicatie, bspecs)],
+        afzender=zk,
+        ontvanger="12345678",
+        identificatie="AW0001",
+        dagtekening=TODAY,
+    )
+    data = etree.tostring(bericht, xml_declaration=True, encoding="UTF-8")
+    code, fouten = xsd.validate(parse_bericht(data).root)
+    assert (code, fouten[:3]) == ("AW33", [])
+    ns = "{http://www.istandaarden.nl/iwlz/2_2/aw33/schema}"
+    pakket = bericht.find(f".//{ns}ToegewezenZorgzwaartepakket")
+    assert pakket is not None
+    assert pakket.findtext(f"{ns}Toewijzingsdatum") == "2026-03-01"
+    assert pakket.findtext(f"{ns}Toewijzingstijd") == "09:30:00"  # Dutch local time
+    assert pakket.findtext(f"{ns}ToewijzingPercentage") == "10000"  # hundredths
+    assert pakket.findtext(f"{ns}Zorgkantoor") == zk

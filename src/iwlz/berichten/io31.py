@@ -1,5 +1,8 @@
-"""IO31 (Indicatiebesluit) from the Indicatieregister: the estafette message the CIZ would have
-sent for indications held in the register (messages.md §2.3).
+"""IO31 (Indicatiebesluit) from and into the Indicatieregister, and AW33 (Zorgtoewijzing) from
+the Indicatieregister plus the Bemiddelingsregister: the estafette messages the CIZ and a
+zorgkantoor would have sent for what the registers hold (messages.md §2.3). The two messages
+share the client and indication part; AW33 adds ``Partneropname`` and the
+``ToegewezenZorgzwaartepakketten`` and drops ``Meerzorg`` and ``InstellingVoorkeur``.
 
 Input: WlzIndicatie trees as the register's read API returns them (GraphQL field names, dates as
 ISO strings). Output: one IO31 ``Bericht`` for one zorgkantoor, elements in schema order with
@@ -23,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
@@ -42,7 +46,7 @@ KLASSE_NVT = "99"
 IO31_QUERY = """query IO31($where: WlzIndicatieFilterInput) {
   wlzIndicatie(where: $where) {
     bsn besluitnummer soortWlzindicatie afgiftedatum ingangsdatum einddatum meerzorg commentaar
-    initieelVerantwoordelijkZorgkantoor
+    initieelVerantwoordelijkZorgkantoor wlzindicatieID
     grondslag { grondslag volgorde }
     geindiceerdZorgzwaartepakket { zzpCode ingangsdatum einddatum voorkeurClient instellingVoorkeur
       financiering commentaar }
@@ -106,7 +110,16 @@ def io31(
         raise ExportFout("an IO31 holds at least one client; no indications were given")
     if not 1 <= len(identificatie) <= 12:
         raise ExportFout("BerichtIdentificatie has 1 to 12 characters")
-    t = bericht("IO31")
+    b, root, clienten = _start("IO31", None, ontvanger, identificatie, dagtekening)
+    for indicatie in rows:
+        _client(b, clienten, indicatie)
+    return root
+
+
+def _start(
+    code: str, afzender: str | None, ontvanger: str | None, identificatie: str, dagtekening: dt.date
+) -> tuple[_Builder, etree._Element, etree._Element]:
+    t = bericht(code)
     b = _Builder(t.namespace)
     root = etree.Element(
         f"{{{t.namespace}}}Bericht", nsmap={None: t.namespace, "iwlz": BASISSCHEMA_NS}
@@ -115,17 +128,73 @@ def io31(
     b.el(header, "BerichtCode", t.berichtcode)
     b.el(header, "BerichtVersie", BERICHT_VERSIE)
     b.el(header, "BerichtSubversie", BERICHT_SUBVERSIE)
-    b.el(header, "Ontvanger", ontvanger)
+    b.opt(header, "Afzender", afzender)
+    b.opt(header, "Ontvanger", ontvanger)
     ident = b.el(header, "BerichtIdentificatie")
     b.el(ident, "Identificatie", identificatie, basis=True)
     b.el(ident, "Dagtekening", dagtekening.isoformat(), basis=True)
     versie = b.el(header, "XsdVersie")
     b.el(versie, "BasisschemaXsdVersie", XSD_VERSIE, basis=True)
     b.el(versie, "BerichtXsdVersie", XSD_VERSIE, basis=True)
-    clienten = b.el(root, "Clienten")
-    for indicatie in rows:
-        _client(b, clienten, indicatie)
+    return b, root, b.el(root, "Clienten")
+
+
+def aw33(
+    toewijzingen: Iterable[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]],
+    *,
+    afzender: str,
+    ontvanger: str,
+    identificatie: str,
+    dagtekening: dt.date,
+    partneropname: str = "2",
+) -> etree._Element:
+    """AW33 (Zorgtoewijzing) from zorgkantoor ``afzender`` to aanbieder ``ontvanger``: per
+    client its indication (the Indicatieregister's tree, :data:`IO31_QUERY`) and the
+    bemiddelingspecificaties (Bemiddelingsregister rows, :data:`AW33_BSPEC_FIELDS`) allocated
+    to it (messages.md §2.3). ``Partneropname`` (required, LDT_JaNee) is held by neither
+    register: ``partneropname`` gives it (default ``2``, nee). Regiehouders are not sent as
+    ``Dossierhouder``/``CoordinatorZorgThuis``: the register's ``regierol`` has no codelist
+    that says which is which (registers.md §4 item 8)."""
+    pairs = list(toewijzingen)
+    if not pairs:
+        raise ExportFout("an AW33 holds at least one client; none was given")
+    if not 1 <= len(identificatie) <= 12:
+        raise ExportFout("BerichtIdentificatie has 1 to 12 characters")
+    b, root, clienten = _start("AW33", afzender, ontvanger, identificatie, dagtekening)
+    for indicatie, bspecs in pairs:
+        _client(b, clienten, indicatie, toegewezen=bspecs, partneropname=partneropname)
     return root
+
+
+AW33_BSPEC_FIELDS = """zzpCode instelling uitvoerendZorgkantoor soortToewijzing vaststellingMoment
+  percentage toewijzingIngangsdatum toewijzingEinddatum redenIntrekking etmalen instellingBestemming
+  leveringsvorm opname"""
+"""The Bemiddelingspecificatie fields :func:`aw33` reads."""
+
+_NL = ZoneInfo("Europe/Amsterdam")
+
+
+def _toegewezen(b: _Builder, parent: etree._Element, bspecs: Sequence[Mapping[str, Any]]) -> None:
+    element = b.el(parent, "ToegewezenZorgzwaartepakketten")
+    for s in bspecs:
+        moment = dt.datetime.fromisoformat(str(s["vaststellingMoment"])).astimezone(_NL)
+        pakket = b.el(element, "ToegewezenZorgzwaartepakket")
+        b.el(pakket, "ZzpCode", s["zzpCode"])
+        b.opt(pakket, "Instelling", s.get("instelling"))
+        b.el(pakket, "Zorgkantoor", s["uitvoerendZorgkantoor"])
+        b.el(pakket, "Soort", s["soortToewijzing"])
+        # Toewijzingsdatum + Toewijzingstijd carry the vaststellingMoment in Dutch local time.
+        b.el(pakket, "Toewijzingsdatum", moment.date().isoformat())
+        b.el(pakket, "Toewijzingstijd", moment.strftime("%H:%M:%S"))
+        if s.get("percentage") is not None:
+            b.el(pakket, "ToewijzingPercentage", int(s["percentage"]) * 100)  # hundredths
+        b.el(pakket, "Ingangsdatum", s["toewijzingIngangsdatum"])
+        b.opt(pakket, "Einddatum", s.get("toewijzingEinddatum"))
+        b.opt(pakket, "RedenIntrekking", s.get("redenIntrekking"))
+        b.opt(pakket, "Etmalen", s.get("etmalen"))
+        b.opt(pakket, "InstellingBestemming", s.get("instellingBestemming"))
+        b.el(pakket, "Leveringsvorm", s["leveringsvorm"])
+        b.opt(pakket, "Opname", s.get("opname"))
 
 
 def _naam(b: _Builder, parent: etree._Element, p: Mapping[str, Any], wie: str) -> None:
@@ -185,7 +254,14 @@ def _contact(b: _Builder, parent: etree._Element, gegevens: Mapping[str, Any] | 
         b.opt(periode, "Einddatum", periode_van.get("einddatum"), basis=True)
 
 
-def _client(b: _Builder, clienten: etree._Element, w: Mapping[str, Any]) -> None:
+def _client(
+    b: _Builder,
+    clienten: etree._Element,
+    w: Mapping[str, Any],
+    *,
+    toegewezen: Sequence[Mapping[str, Any]] | None = None,
+    partneropname: str | None = None,
+) -> None:
     c: Mapping[str, Any] = w.get("client") or {}
     wie = f"client {c.get('bsn') or w.get('bsn')}"
     client = b.el(clienten, "Client")
@@ -209,6 +285,8 @@ def _client(b: _Builder, clienten: etree._Element, w: Mapping[str, Any]) -> None
         b.el(element, "WzdVerklaring", wzd["wzdVerklaring"], basis=True)
         b.opt(element, "WzdIngangsdatum", wzd.get("ingangsdatum"), basis=True)
         b.opt(element, "WzdEinddatum", wzd.get("einddatum"), basis=True)
+    if toegewezen is not None:  # AW33
+        b.el(client, "Partneropname", partneropname or "2")
     b.opt(client, "Commentaar", c.get("commentaar"))
     personen: Sequence[Mapping[str, Any]] = [p for p in c.get("contactPersoon") or [] if p]
     if personen:
@@ -227,10 +305,16 @@ def _client(b: _Builder, clienten: etree._Element, w: Mapping[str, Any]) -> None
     contactgegevens = b.el(client, "Contactgegevens")
     for gegevens in c.get("contactGegevens") or []:
         _contact(b, contactgegevens, gegevens)
-    _indicatie(b, client, w)
+    _indicatie(b, client, w, toegewezen)
 
 
-def _indicatie(b: _Builder, client: etree._Element, w: Mapping[str, Any]) -> None:
+def _indicatie(
+    b: _Builder,
+    client: etree._Element,
+    w: Mapping[str, Any],
+    toegewezen: Sequence[Mapping[str, Any]] | None = None,
+) -> None:
+    aw33 = toegewezen is not None
     indicatie = b.el(client, "Indicatie")
     b.el(indicatie, "Besluitnummer", w["besluitnummer"])
     b.el(indicatie, "Soort", w["soortWlzindicatie"])
@@ -242,7 +326,8 @@ def _indicatie(b: _Builder, client: etree._Element, w: Mapping[str, Any]) -> Non
     b.el(indicatie, "Afgiftedatum", w["afgiftedatum"])
     b.el(indicatie, "Ingangsdatum", w["ingangsdatum"])
     b.opt(indicatie, "Einddatum", w.get("einddatum"))
-    b.opt(indicatie, "Meerzorg", w.get("meerzorg"))
+    if not aw33:  # AW33's Indicatie has no Meerzorg
+        b.opt(indicatie, "Meerzorg", w.get("meerzorg"))
     b.opt(indicatie, "Commentaar", w.get("commentaar"))
     stoornissen = w.get("stoornis") or []
     if stoornissen:
@@ -289,9 +374,12 @@ def _indicatie(b: _Builder, client: etree._Element, w: Mapping[str, Any]) -> Non
             b.opt(pakket, "Einddatum", z.get("einddatum"))
             b.el(pakket, "Klasse", KLASSE_NVT)
             b.opt(pakket, "VoorkeurClient", z.get("voorkeurClient"))
-            b.opt(pakket, "InstellingVoorkeur", z.get("instellingVoorkeur"))
+            if not aw33:  # AW33's zorgzwaartepakket has no InstellingVoorkeur
+                b.opt(pakket, "InstellingVoorkeur", z.get("instellingVoorkeur"))
             b.el(pakket, "Financiering", z["financiering"])
             b.opt(pakket, "Commentaar", z.get("commentaar"))
+    if toegewezen:
+        _toegewezen(b, indicatie, toegewezen)
 
 
 # -- IO31 → Indicatieregister ---------------------------------------------------------------
