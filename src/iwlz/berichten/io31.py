@@ -110,15 +110,16 @@ def io31(
         raise ExportFout("an IO31 holds at least one client; no indications were given")
     if not 1 <= len(identificatie) <= 12:
         raise ExportFout("BerichtIdentificatie has 1 to 12 characters")
-    b, root, clienten = _start("IO31", None, ontvanger, identificatie, dagtekening)
+    b, root, clienten = start_bericht("IO31", None, ontvanger, identificatie, dagtekening)
     for indicatie in rows:
         _client(b, clienten, indicatie)
     return root
 
 
-def _start(
+def start_bericht(
     code: str, afzender: str | None, ontvanger: str | None, identificatie: str, dagtekening: dt.date
 ) -> tuple[_Builder, etree._Element, etree._Element]:
+    """A heenbericht's root with its header, and its empty ``Clienten``."""
     t = bericht(code)
     b = _Builder(t.namespace)
     root = etree.Element(
@@ -160,7 +161,7 @@ def aw33(
         raise ExportFout("an AW33 holds at least one client; none was given")
     if not 1 <= len(identificatie) <= 12:
         raise ExportFout("BerichtIdentificatie has 1 to 12 characters")
-    b, root, clienten = _start("AW33", afzender, ontvanger, identificatie, dagtekening)
+    b, root, clienten = start_bericht("AW33", afzender, ontvanger, identificatie, dagtekening)
     for indicatie, bspecs in pairs:
         _client(b, clienten, indicatie, toegewezen=bspecs, partneropname=partneropname)
     return root
