@@ -17,6 +17,8 @@ Fields without a counterpart, and what is done with them:
 * IO31 requires a ``Contact`` ``Soort`` (LDT_AdresSoort); the IR keeps it on the address. A
   contact with only a telephone number or e-mail address is sent as ``02`` (correspondentie);
   a relation with no contact data at all gets a ``Contact`` with only that ``Soort``.
+* One telephone number (``Telefoon01``); a missing ``Landnummer`` (required in IO31) is
+  ``0031``.
 * A required IO31 field the register left empty (``Leefeenheid``) makes the export fail with
   :class:`ExportFout` naming the client, rather than inventing a value.
 """
