@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from iwlz.cli import _mount, app
@@ -74,3 +75,48 @@ def test_a_wrong_xsd_folder_is_a_usage_error(tmp_path: Path, files: dict[str, Pa
     )
     assert result.exit_code == 2
     assert "IWLZ_XSD_DIR" in result.output
+
+
+def test_export_io31_from_the_register(shared_dir: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from iwlz.core import migrate
+    from iwlz.core.db import create_engine
+    from iwlz.demo.synthetic import generate
+    from iwlz.registers.indicatie.service import Indicatieregister
+
+    url = f"sqlite:///{tmp_path / 'ir.db'}"
+    engine = create_engine(url)
+    migrate.upgrade(engine)
+    ir = Indicatieregister(engine)
+    rows = [c.indicatie for c in generate(20, seed=3, today=dt.date(2026, 11, 27))]
+    assert all(u.geslaagd for u in ir.registreer_batch(rows))
+    zk = _first_zorgkantoor(engine)
+    engine.dispose()
+    xsd = shared_dir / "reference" / "iwlz-2.2-xsd"
+    out = tmp_path / "io31.xml"
+    args = ["berichten", "export", "io31", "--zorgkantoor", zk, "--out", str(out)]
+    result = runner.invoke(app, [*args, "--database-url", url, "--xsd-dir", str(xsd)])
+    assert result.exit_code == 0, result.output
+    assert f"IO31 for zorgkantoor {zk}" in result.output
+    checked = runner.invoke(app, ["berichten", "validate", str(out), "--xsd-dir", str(xsd)])
+    assert checked.exit_code == 0, checked.output
+    # A zorgkantoor without indications: a clear error, nothing written.
+    empty = tmp_path / "leeg.xml"
+    args = ["berichten", "export", "io31", "--zorgkantoor", "5599", "--out", str(empty)]
+    refused = runner.invoke(app, [*args, "--database-url", url])
+    assert refused.exit_code == 2 and not empty.exists()
+    assert "no indications for zorgkantoor 5599" in refused.output
+
+
+def _first_zorgkantoor(engine: Engine) -> str:
+    import sqlalchemy as sa
+
+    from iwlz.registers.indicatie.models import wlz_indicatie
+
+    with engine.connect() as conn:
+        return str(
+            conn.execute(
+                sa.select(wlz_indicatie.c.initieelVerantwoordelijkZorgkantoor).limit(1)
+            ).scalar_one()
+        )

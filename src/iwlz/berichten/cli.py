@@ -1,4 +1,4 @@
-"""``iwlz berichten validate``: check estafette message files.
+"""``iwlz berichten validate`` (check estafette message files) and ``iwlz berichten export``.
 
 Per file: can it be read safely (see :mod:`iwlz.berichten.xml`), which message is it, and — when
 the official XSDs are configured (``IWLZ_XSD_DIR`` or ``--xsd-dir``) — does it follow its
@@ -121,6 +121,82 @@ def validate_command(
             typer.echo("(no XSD folder: set IWLZ_XSD_DIR or --xsd-dir to check the schemas)")
     if any(not r.goed for r in results):
         raise typer.Exit(1)
+
+
+@berichten_app.command("export")
+def export_command(
+    bericht: Annotated[str, typer.Argument(help="The message to build: io31.")],
+    zorgkantoor: Annotated[
+        str,
+        typer.Option(
+            "--zorgkantoor",
+            help="UZOVI of the receiving zorgkantoor: the indications it is initially "
+            "responsible for.",
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="File to write (it is replaced).", dir_okay=False)
+    ],
+    identificatie: Annotated[
+        str, typer.Option(help="BerichtIdentificatie (1–12 characters).")
+    ] = "IWLZ0001",
+    database_url: Annotated[
+        str | None, typer.Option(help="Database URL (default: IWLZ_DATABASE_URL).")
+    ] = None,
+    xsd_dir: Annotated[
+        Path | None,
+        typer.Option("--xsd-dir", help="Check the result against the official XSDs here."),
+    ] = None,
+) -> None:
+    """Build an estafette message from the registers (now: IO31 from the Indicatieregister)
+    and write it; with the official XSDs at hand it is checked before it is written."""
+    import datetime as dt
+
+    from graphql import graphql_sync
+    from lxml import etree
+
+    from iwlz.berichten.io31 import IO31_QUERY, ExportFout, io31
+    from iwlz.cli import _fail, _migrated_engine, _settings
+    from iwlz.registers.indicatie.api import build_read_schema
+    from iwlz.registers.indicatie.service import Indicatieregister
+
+    if bericht.lower() != "io31":
+        _fail(f"cannot export {bericht!r} yet; supported: io31")
+        return
+    settings = _settings(database_url)
+    folder = xsd_dir or (Path(settings.xsd_dir) if settings.xsd_dir else None)
+    result = graphql_sync(
+        build_read_schema(),
+        IO31_QUERY,
+        variable_values={"where": {"initieelVerantwoordelijkZorgkantoor": {"eq": zorgkantoor}}},
+        context_value={"indicatieregister": Indicatieregister(_migrated_engine(settings))},
+    )
+    if result.errors:
+        _fail(f"reading the Indicatieregister failed: {result.errors[0].message}")
+        return
+    rows = (result.data or {}).get("wlzIndicatie") or []
+    if not rows:
+        _fail(f"the Indicatieregister holds no indications for zorgkantoor {zorgkantoor}")
+        return
+    try:
+        root = io31(
+            rows, ontvanger=zorgkantoor, identificatie=identificatie, dagtekening=dt.date.today()
+        )
+    except ExportFout as exc:
+        _fail(str(exc))
+        return
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    if folder is not None:
+        uitkomst = controleer(data, str(out), SchemaSet(folder))
+        if not uitkomst.goed:
+            for b in uitkomst.bevindingen[:10]:
+                typer.echo(f"  {b.locatie}: {b.melding}", err=True)
+            _fail("the message does not pass the official XSD; nothing was written")
+            return
+    out.write_bytes(data)
+    typer.echo(
+        f"{out}: IO31 for zorgkantoor {zorgkantoor}, {len(rows)} client(s), {len(data):,} bytes"
+    )
 
 
 def _json(r: Resultaat) -> dict[str, Any]:
