@@ -39,10 +39,24 @@ from iwlz.nid.demo import key_path
 from iwlz.nid.keys import SigningKey, load_or_create
 from iwlz.nid.participants import SCOPE_BR_READ
 from iwlz.nid.pdp import Pip, PipResult
-from iwlz.nid.pip_queries import LOCAL_PIP_QUERIES, PIP_QUERIES, PIP_RETURNS_ROWS, PIP_ROOT
+from iwlz.nid.pip_queries import (
+    LOCAL_PIP_QUERIES,
+    PIP_QUERIES,
+    PIP_RETURNS_ROWS,
+    PIP_ROOT,
+    keten,
+)
 from iwlz.nid.setup import TOKEN_PATH
 
-__all__ = ["LazyNidClient", "LocalPip", "NetworkPip", "PipUnavailable", "RoutingPip"]
+__all__ = [
+    "LazyNidClient",
+    "LocalPip",
+    "NetworkPip",
+    "PipRefused",
+    "PipUnavailable",
+    "RoutingPip",
+    "control_query",
+]
 
 log = logging.getLogger("iwlz.nid.pip")
 
@@ -154,25 +168,19 @@ class NetworkPip:
         if start is None:  # the indication does not exist: nothing to read
             return False
         variables = _variables(pip_id, params, PIP_QUERIES[pip_id])
-        seen: set[str] = set()
-        todo = [start]
         # One budget for the whole walk: a decision must not wait MAX_HOPS × 2 timeouts.
         deadline = time.monotonic() + 3 * self.timeout
-        while todo and len(seen) < MAX_HOPS:
+        found = False
+
+        def bezoek(uzovi: str) -> bool:
+            nonlocal found
             if time.monotonic() > deadline:
                 raise PipUnavailable(f"{pip_id}: no answer within {3 * self.timeout:.0f} s")
-            uzovi = todo.pop(0)
-            if uzovi in seen:
-                continue
-            seen.add(uzovi)
-            if self._rows(uzovi, pip_id, variables):
-                return True
-            for bemiddeling in self._keten(uzovi, x):
-                overdracht = bemiddeling.get("overdracht") or {}
-                volgende = overdracht.get("verantwoordelijkZorgkantoor")
-                if isinstance(volgende, str) and volgende not in seen:
-                    todo.append(volgende)
-        return False
+            found = bool(self._rows(uzovi, pip_id, variables))
+            return found
+
+        keten(start, lambda uzovi: self._keten(uzovi, x), MAX_HOPS, bezoek=bezoek)
+        return found
 
     def _keten(self, uzovi: str, x: str) -> list[Any]:
         """PIP-KETEN's rows, kept for a few seconds: one decision may run PIP-0003 and then
@@ -212,32 +220,68 @@ class NetworkPip:
         except LookupError as exc:
             raise PipUnavailable(f"{pip_id}: no Bemiddelingsregister for {uzovi}: {exc}") from exc
         pep, url = found if isinstance(found, tuple) else (found, found)
-        body = {"query": PIP_QUERIES[pip_id], "variables": dict(variables)}
-        trace = trace_id_var.get()
-        for attempt in range(2):
-            token = self.client.token(SCOPE_BR_READ, url, trace_id=trace or None)
-            headers = {"Authorization": f"Bearer {token}", SPAN_HEADER: new_span_id()}
-            if trace:
-                headers[TRACE_HEADER] = trace
-            try:
-                response = self.http.post(pep, json=body, headers=headers, timeout=self.timeout)
-            except httpx.HTTPError as exc:
-                raise PipUnavailable(f"{pip_id} at {url}: {exc}") from exc
-            if response.status_code != 401 or attempt:
-                break
-            # A cached token the register no longer accepts (key rotation): get a new one.
-            self.client.forget(SCOPE_BR_READ, url)
-        if response.status_code != 200:
-            raise PipUnavailable(
-                f"{pip_id} at {url} answered {response.status_code}: {response.text[:300]}"
-            )
-        payload = response.json()
-        if payload.get("errors"):
-            raise PipUnavailable(f"{pip_id} at {url}: {payload['errors']}")
-        rows = (payload.get("data") or {}).get(PIP_ROOT[pip_id])
-        if not isinstance(rows, list):
-            raise PipUnavailable(f"{pip_id} at {url}: no {PIP_ROOT[pip_id]} list in the answer")
-        return rows
+        return control_query(
+            self.http,
+            self.client,
+            pep,
+            url,
+            PIP_QUERIES[pip_id],
+            variables,
+            PIP_ROOT[pip_id],
+            timeout=self.timeout,
+            wat=pip_id,
+        )
+
+
+class PipRefused(PipUnavailable):
+    """The register refused the query (a 4xx other than 401/408/429): asking again will not
+    help until someone acts."""
+
+
+def control_query(
+    http: httpx.Client,
+    client: Any,
+    pep: str,
+    audience: str,
+    query: str,
+    variables: Mapping[str, str],
+    root: str,
+    *,
+    timeout: float,
+    wat: str,
+) -> list[Any]:
+    """Send a control query to a Bemiddelingsregister's PEP with a read token of ``client``
+    (an :class:`~iwlz.nid.client.NidClient`) for ``audience``, and return the rows of its
+    root field ``root``. A refused token is fetched again once (key rotation). Raises
+    :class:`PipRefused` for a refusal and :class:`PipUnavailable` for anything else that
+    gives no rows; ``wat`` names the query in those messages."""
+    body = {"query": query, "variables": dict(variables)}
+    trace = trace_id_var.get()
+    for attempt in range(2):
+        token = client.token(SCOPE_BR_READ, audience, trace_id=trace or None)
+        headers = {"Authorization": f"Bearer {token}", SPAN_HEADER: new_span_id()}
+        if trace:
+            headers[TRACE_HEADER] = trace
+        try:
+            response = http.post(pep, json=body, headers=headers, timeout=timeout)
+        except httpx.HTTPError as exc:
+            raise PipUnavailable(f"{wat} at {audience}: {exc}") from exc
+        if response.status_code != 401 or attempt:
+            break
+        client.forget(SCOPE_BR_READ, audience)
+    status = response.status_code
+    if status != 200:
+        kind = (
+            PipRefused if 400 <= status < 500 and status not in (401, 408, 429) else PipUnavailable
+        )
+        raise kind(f"{wat} at {audience} answered {status}: {response.text[:300]}")
+    payload = response.json()
+    if payload.get("errors"):
+        raise PipUnavailable(f"{wat} at {audience}: {payload['errors']}")
+    rows = (payload.get("data") or {}).get(root)
+    if not isinstance(rows, list):
+        raise PipUnavailable(f"{wat} at {audience}: no {root} list in the answer")
+    return rows
 
 
 class LocalPip:

@@ -168,6 +168,7 @@ def keten(
     bemiddelingen: Callable[[str], list[Any]],
     max_hops: int = 8,
     errors: list[Exception] | None = None,
+    bezoek: Callable[[str], bool] | None = None,
 ) -> list[str]:
     """Every zorgkantoor in an indication's chain of registers, in the order found.
 
@@ -176,7 +177,9 @@ def keten(
     returns the rows of PIP-KETEN / QBR-0010 in that zorgkantoor's register. At most
     ``max_hops`` registers are asked (a cycle in bad data ends there). With ``errors``, a
     register that cannot be asked is recorded there and the walk goes on with the others
-    (the chain beyond it stays unknown); without, the exception propagates."""
+    (the chain beyond it stays unknown); without, the exception propagates. ``bezoek(uzovi)``
+    runs before each register is asked; when it answers True the walk stops there (a PIP
+    that found what it looked for)."""
     found: dict[str, None] = {start: None}
     asked: set[str] = set()
     todo = [start]
@@ -185,6 +188,8 @@ def keten(
         if uzovi in asked:
             continue
         asked.add(uzovi)
+        if bezoek is not None and bezoek(uzovi):
+            break
         try:
             rows = bemiddelingen(uzovi)
         except Exception as exc:

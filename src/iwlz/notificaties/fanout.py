@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 from sqlalchemy.engine import Engine
 
 from iwlz.core.clock import Clock
-from iwlz.nid.participants import SCOPE_BR_READ
+from iwlz.nid.pip import PipRefused, control_query
 from iwlz.nid.pip_queries import QBR_0010_CIZ, keten
 from iwlz.notificaties.outbox import KIND_NOTIFICATIE, Delivery, OutboxRow, enqueue
 
@@ -36,8 +36,8 @@ class FanoutError(RuntimeError):
     """The receivers could not be found now; the row is retried."""
 
 
-class FanoutRefused(FanoutError):
-    """A register refused the query (4xx): retrying will not help; an operator must act."""
+FanoutRefused = PipRefused
+"""A register refused the query (4xx): retrying will not help; an operator must act."""
 
 
 class Fanout:
@@ -135,28 +135,16 @@ def qbr0010_over_http(
 
     def bemiddelingen(afzender: str, uzovi: str, wlz_id: str) -> list[Any]:
         endpoint = resolve_register(uzovi)
-        nid = nid_for(afzender, endpoint.token_uri)
-        token = nid.token(SCOPE_BR_READ, endpoint.resource_uri)
-        response = http.post(
+        return control_query(
+            http,
+            nid_for(afzender, endpoint.token_uri),
             endpoint.pep_uri,
-            json={"query": QBR_0010_CIZ, "variables": {"X": wlz_id}},
-            headers={"Authorization": f"Bearer {token}"},
+            endpoint.resource_uri,
+            QBR_0010_CIZ,
+            {"X": wlz_id},
+            "bemiddeling",
             timeout=timeout,
+            wat="QBR-0010",
         )
-        if response.status_code == 401:
-            nid.forget(SCOPE_BR_READ, endpoint.resource_uri)
-        if 400 <= response.status_code < 500 and response.status_code not in (401, 408, 429):
-            raise FanoutRefused(
-                f"QBR-0010 at {endpoint.pep_uri}: {response.status_code} {response.text[:300]}"
-            )
-        if response.status_code != 200:
-            raise FanoutError(
-                f"QBR-0010 at {endpoint.pep_uri}: {response.status_code} {response.text[:300]}"
-            )
-        body: Mapping[str, Any] = response.json()
-        rows = (body.get("data") or {}).get("bemiddeling")
-        if body.get("errors") or not isinstance(rows, list):
-            raise FanoutError(f"QBR-0010 at {endpoint.pep_uri}: {body.get('errors')}")
-        return rows
 
     return bemiddelingen

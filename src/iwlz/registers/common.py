@@ -4,11 +4,12 @@ behind their GraphQL APIs (one query per selected relation, never across tenants
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec
 
 import sqlalchemy as sa
 from ariadne import ObjectType
@@ -48,6 +49,32 @@ class Uitkomst:
     @property
     def geslaagd(self) -> bool:
         return not self.fouten
+
+
+class Afgebroken(Exception):
+    """Raised inside a write's transaction: rolls it back and carries the field errors out
+    (:func:`afbreekbaar` turns it into the failed outcome)."""
+
+    def __init__(self, *fouten: Veldfout) -> None:
+        super().__init__(fouten)
+        self.fouten = list(fouten)
+
+
+_P = ParamSpec("_P")
+
+
+def afbreekbaar(method: Callable[_P, Uitkomst]) -> Callable[_P, Uitkomst]:
+    """A write method whose :class:`Afgebroken` (raised inside its transaction, which then
+    rolls back) becomes its failed outcome."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Uitkomst:
+        try:
+            return method(*args, **kwargs)
+        except Afgebroken as exc:
+            return Uitkomst(None, None, exc.fouten)
+
+    return wrapper
 
 
 def fout(veld: str, code: str, melding: str) -> Uitkomst:

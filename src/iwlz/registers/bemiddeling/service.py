@@ -28,10 +28,10 @@ from iwlz.registers.bemiddeling.validation import (
     validate_overdracht,
     validate_regiehouder,
 )
+from iwlz.registers.common import Afgebroken, afbreekbaar, labelled, stored_ids
 from iwlz.registers.common import Relatie as Relatie  # re-exported: part of this API
 from iwlz.registers.common import Uitkomst as Uitkomst  # re-exported: part of this API
 from iwlz.registers.common import fout as _fout
-from iwlz.registers.common import labelled, stored_ids
 from iwlz.registers.common import new_id as _new
 from iwlz.registers.common import pk as _pk
 
@@ -116,14 +116,6 @@ def _moment_iso(value: dt.datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-class _Afbreken(Exception):
-    """Raised inside a write's transaction to roll it back and report field errors."""
-
-    def __init__(self, *fouten: Veldfout) -> None:
-        super().__init__(fouten)
-        self.fouten = list(fouten)
-
-
 def _lock(
     conn: Connection,
     table: sa.Table,
@@ -133,16 +125,16 @@ def _lock(
     naam: str,
 ) -> dict[str, Any]:
     """The tenant's row ``id_`` of ``table``, locked on PostgreSQL, with the optimistic
-    ``versie`` check. Raises :class:`_Afbreken` (NIET_GEVONDEN, VERSIECONFLICT)."""
+    ``versie`` check. Raises :class:`Afgebroken` (NIET_GEVONDEN, VERSIECONFLICT)."""
     pk = _pk(table)
     stmt = labelled(table).where(pk == id_, table.c.zorgkantoor == zorgkantoor)
     if conn.dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     row = conn.execute(stmt).mappings().first()
     if row is None:
-        raise _Afbreken(Veldfout(pk.key, "NIET_GEVONDEN", f"{naam} {id_} not found."))
+        raise Afgebroken(Veldfout(pk.key, "NIET_GEVONDEN", f"{naam} {id_} not found."))
     if versie is not None and versie != row["versie"]:
-        raise _Afbreken(
+        raise Afgebroken(
             Veldfout(
                 "versie",
                 "VERSIECONFLICT",
@@ -278,6 +270,7 @@ class Bemiddelingsregister:
 
     # -- writes ---------------------------------------------------------------------------
 
+    @afbreekbaar
     def registreer_bemiddeling(self, zorgkantoor: str, data: Mapping[str, Any]) -> Uitkomst:
         """Register a Bemiddeling with its client (found by BSN or created), contact data,
         bemiddelingspecificaties and regiehouders, in one transaction."""
@@ -287,94 +280,85 @@ class Bemiddelingsregister:
         now = self.clock.now()
         bid = _new(data.get("bemiddelingID"))
         client_data: Mapping[str, Any] = data["client"]
-        try:
-            with self.engine.begin() as conn:
-                if conn.execute(
-                    sa.select(m.bemiddeling.c.bemiddelingID).where(
-                        m.bemiddeling.c.bemiddelingID == bid
-                    )
-                ).first():
-                    return _fout(
-                        "bemiddeling.bemiddelingID", "BESTAAT", f"Bemiddeling {bid} already exists."
-                    )
-                client_id, fout = self._client(conn, zorgkantoor, client_data, now)
-                if fout is not None:
-                    raise _Afbreken(fout)
-                root = _cols(
-                    m.bemiddeling,
-                    data,
+        with self.engine.begin() as conn:
+            if conn.execute(
+                sa.select(m.bemiddeling.c.bemiddelingID).where(m.bemiddeling.c.bemiddelingID == bid)
+            ).first():
+                return _fout(
+                    "bemiddeling.bemiddelingID", "BESTAAT", f"Bemiddeling {bid} already exists."
+                )
+            client_id, fout = self._client(conn, zorgkantoor, client_data, now)
+            if fout is not None:
+                raise Afgebroken(fout)
+            root = _cols(
+                m.bemiddeling,
+                data,
+                bemiddelingID=bid,
+                clientID=client_id,
+                zorgkantoor=zorgkantoor,
+                verantwoordelijkZorgkantoor=zorgkantoor,
+            )
+            bspecs = [
+                _cols(
+                    m.bemiddelingspecificatie,
+                    b,
+                    bemiddelingspecificatieID=_new(b.get("bemiddelingspecificatieID")),
+                    bemiddelingID=bid,
+                    zorgkantoor=zorgkantoor,
+                )
+                for b in data.get("bemiddelingspecificatie") or []
+            ]
+            regie = [
+                _cols(
+                    m.regiehouder,
+                    r,
+                    regiehouderID=_new(r.get("regiehouderID")),
                     bemiddelingID=bid,
                     clientID=client_id,
                     zorgkantoor=zorgkantoor,
-                    verantwoordelijkZorgkantoor=zorgkantoor,
                 )
-                bspecs = [
-                    _cols(
-                        m.bemiddelingspecificatie,
-                        b,
-                        bemiddelingspecificatieID=_new(b.get("bemiddelingspecificatieID")),
-                        bemiddelingID=bid,
-                        zorgkantoor=zorgkantoor,
-                    )
-                    for b in data.get("bemiddelingspecificatie") or []
-                ]
-                regie = [
-                    _cols(
-                        m.regiehouder,
-                        r,
-                        regiehouderID=_new(r.get("regiehouderID")),
-                        bemiddelingID=bid,
-                        clientID=client_id,
-                        zorgkantoor=zorgkantoor,
-                    )
-                    for r in data.get("regiehouder") or []
-                ]
-                taken = stored_ids(conn, {m.bemiddelingspecificatie: bspecs, m.regiehouder: regie})
-                if taken:
-                    raise _Afbreken(
-                        Veldfout(
-                            "bemiddeling", "BESTAAT", f"IDs already in use: {', '.join(taken)}"
-                        )
-                    )
-                stamp = {"versie": 1, "geregistreerdOp": now, "gewijzigdOp": now}
-                conn.execute(m.bemiddeling.insert(), [{**root, **stamp}])
-                if bspecs:
-                    conn.execute(
-                        m.bemiddelingspecificatie.insert(), [{**b, **stamp} for b in bspecs]
-                    )
-                if regie:
-                    conn.execute(m.regiehouder.insert(), [{**r, **stamp} for r in regie])
+                for r in data.get("regiehouder") or []
+            ]
+            taken = stored_ids(conn, {m.bemiddelingspecificatie: bspecs, m.regiehouder: regie})
+            if taken:
+                raise Afgebroken(
+                    Veldfout("bemiddeling", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
+                )
+            stamp = {"versie": 1, "geregistreerdOp": now, "gewijzigdOp": now}
+            conn.execute(m.bemiddeling.insert(), [{**root, **stamp}])
+            if bspecs:
+                conn.execute(m.bemiddelingspecificatie.insert(), [{**b, **stamp} for b in bspecs])
+            if regie:
+                conn.execute(m.regiehouder.insert(), [{**r, **stamp} for r in regie])
+            self._event(
+                conn,
+                zorgkantoor,
+                "Bemiddeling",
+                bid,
+                EVENT_BEMIDDELING_NIEUW,
+                self._bemiddeling_payload(root),
+                now,
+            )
+            for b in bspecs:
                 self._event(
                     conn,
                     zorgkantoor,
-                    "Bemiddeling",
-                    bid,
-                    EVENT_BEMIDDELING_NIEUW,
-                    self._bemiddeling_payload(root),
+                    "Bemiddelingspecificatie",
+                    b["bemiddelingspecificatieID"],
+                    EVENT_BSPEC_NIEUW,
+                    self._bspec_payload(zorgkantoor, root, b),
                     now,
                 )
-                for b in bspecs:
-                    self._event(
-                        conn,
-                        zorgkantoor,
-                        "Bemiddelingspecificatie",
-                        b["bemiddelingspecificatieID"],
-                        EVENT_BSPEC_NIEUW,
-                        self._bspec_payload(zorgkantoor, root, b),
-                        now,
-                    )
-                for r in regie:
-                    self._event(
-                        conn,
-                        zorgkantoor,
-                        "Regiehouder",
-                        r["regiehouderID"],
-                        EVENT_REGIEHOUDER_NIEUW,
-                        self._regiehouder_payload(zorgkantoor, r, bspecs),
-                        now,
-                    )
-        except _Afbreken as exc:
-            return Uitkomst(None, None, exc.fouten)
+            for r in regie:
+                self._event(
+                    conn,
+                    zorgkantoor,
+                    "Regiehouder",
+                    r["regiehouderID"],
+                    EVENT_REGIEHOUDER_NIEUW,
+                    self._regiehouder_payload(zorgkantoor, r, bspecs),
+                    now,
+                )
         return Uitkomst(bid, 1)
 
     def _client(
@@ -644,6 +628,7 @@ class Bemiddelingsregister:
             )
         return Uitkomst(bemiddelingspecificatie_id, None)
 
+    @afbreekbaar
     def registreer_overdracht(
         self, zorgkantoor: str, bemiddeling_id: uuid.UUID, data: Mapping[str, Any]
     ) -> Uitkomst:
@@ -653,48 +638,43 @@ class Bemiddelingsregister:
         if fouten:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
-        try:
-            with self.engine.begin() as conn:
-                root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
-                if root is None:
-                    return _fout(
-                        "bemiddelingID", "NIET_GEVONDEN", f"Bemiddeling {bemiddeling_id} not found."
-                    )
-                o = m.overdracht.c
-                if conn.execute(
-                    sa.select(o.overdrachtID).where(o.bemiddelingID == bemiddeling_id)
-                ).first():
-                    return _fout(
-                        "bemiddelingID", "BESTAAT", "This bemiddeling already has an overdracht."
-                    )
-                oid = _new(data.get("overdrachtID"))
-                row = _cols(m.overdracht, data, overdrachtID=oid, bemiddelingID=bemiddeling_id)
-                row.update(
-                    zorgkantoor=zorgkantoor,
-                    vaststellingMoment=data.get("vaststellingMoment") or now,
+        with self.engine.begin() as conn:
+            root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
+            if root is None:
+                return _fout(
+                    "bemiddelingID", "NIET_GEVONDEN", f"Bemiddeling {bemiddeling_id} not found."
                 )
-                specs = self._ospecs(conn, zorgkantoor, bemiddeling_id, oid, data)
-                taken = stored_ids(conn, {m.overdracht: [row], m.overdrachtspecificatie: specs})
-                if taken:
-                    return _fout("overdracht", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
-                conn.execute(
-                    m.overdracht.insert().values(
-                        **row, versie=1, geregistreerdOp=now, gewijzigdOp=now
-                    )
+            o = m.overdracht.c
+            if conn.execute(
+                sa.select(o.overdrachtID).where(o.bemiddelingID == bemiddeling_id)
+            ).first():
+                return _fout(
+                    "bemiddelingID", "BESTAAT", "This bemiddeling already has an overdracht."
                 )
-                if specs:
-                    conn.execute(m.overdrachtspecificatie.insert(), specs)
-                self._event(
-                    conn,
-                    zorgkantoor,
-                    "Overdracht",
-                    oid,
-                    EVENT_OVERDRACHT_NIEUW,
-                    self._overdracht_payload(zorgkantoor, root, row, specs),
-                    now,
-                )
-        except _Afbreken as exc:
-            return Uitkomst(None, None, exc.fouten)
+            oid = _new(data.get("overdrachtID"))
+            row = _cols(m.overdracht, data, overdrachtID=oid, bemiddelingID=bemiddeling_id)
+            row.update(
+                zorgkantoor=zorgkantoor,
+                vaststellingMoment=data.get("vaststellingMoment") or now,
+            )
+            specs = self._ospecs(conn, zorgkantoor, bemiddeling_id, oid, data)
+            taken = stored_ids(conn, {m.overdracht: [row], m.overdrachtspecificatie: specs})
+            if taken:
+                return _fout("overdracht", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
+            conn.execute(
+                m.overdracht.insert().values(**row, versie=1, geregistreerdOp=now, gewijzigdOp=now)
+            )
+            if specs:
+                conn.execute(m.overdrachtspecificatie.insert(), specs)
+            self._event(
+                conn,
+                zorgkantoor,
+                "Overdracht",
+                oid,
+                EVENT_OVERDRACHT_NIEUW,
+                self._overdracht_payload(zorgkantoor, root, row, specs),
+                now,
+            )
         return Uitkomst(oid, 1)
 
     @staticmethod
@@ -720,7 +700,7 @@ class Bemiddelingsregister:
         for i, s in enumerate(data.get("overdrachtspecificatie") or []):
             if s["bemiddelingspecificatieID"] in seen:
                 # One overdrachtspecificatie per bemiddelingspecificatie (a unique key).
-                raise _Afbreken(
+                raise Afgebroken(
                     Veldfout(
                         f"overdracht.overdrachtspecificatie[{i}].bemiddelingspecificatieID",
                         "DUBBEL",
@@ -730,7 +710,7 @@ class Bemiddelingsregister:
                 )
             seen.add(s["bemiddelingspecificatieID"])
             if s["bemiddelingspecificatieID"] not in own:
-                raise _Afbreken(
+                raise Afgebroken(
                     Veldfout(
                         f"overdracht.overdrachtspecificatie[{i}].bemiddelingspecificatieID",
                         "NIET_GEVONDEN",
@@ -749,6 +729,7 @@ class Bemiddelingsregister:
             )
         return specs
 
+    @afbreekbaar
     def wijzig_overdracht(
         self,
         zorgkantoor: str,
@@ -767,67 +748,60 @@ class Bemiddelingsregister:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
         t, st = m.overdracht, m.overdrachtspecificatie
-        try:
-            with self.engine.begin() as conn:
-                current = _lock(conn, t, zorgkantoor, overdracht_id, versie, "Overdracht")
-                bemiddeling_id = current["bemiddelingID"]
-                root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
-                assert root is not None
-                old_specs = _rows(conn, st, st.c.overdrachtID == overdracht_id)
-                conn.execute(st.delete().where(st.c.overdrachtID == overdracht_id))
-                specs = self._ospecs(conn, zorgkantoor, bemiddeling_id, overdracht_id, data)
-                taken = stored_ids(conn, {st: specs})
-                if taken:
-                    raise _Afbreken(
-                        Veldfout("overdracht", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
-                    )
-                values = _cols(
-                    t,
-                    data,
-                    overdrachtID=overdracht_id,
-                    bemiddelingID=bemiddeling_id,
-                    zorgkantoor=zorgkantoor,
-                    vaststellingMoment=data.get("vaststellingMoment") or now,
+        with self.engine.begin() as conn:
+            current = _lock(conn, t, zorgkantoor, overdracht_id, versie, "Overdracht")
+            bemiddeling_id = current["bemiddelingID"]
+            root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
+            assert root is not None
+            old_specs = _rows(conn, st, st.c.overdrachtID == overdracht_id)
+            conn.execute(st.delete().where(st.c.overdrachtID == overdracht_id))
+            specs = self._ospecs(conn, zorgkantoor, bemiddeling_id, overdracht_id, data)
+            taken = stored_ids(conn, {st: specs})
+            if taken:
+                raise Afgebroken(
+                    Veldfout("overdracht", "BESTAAT", f"IDs already in use: {', '.join(taken)}")
                 )
-                new_version = int(current["versie"]) + 1
-                conn.execute(
-                    t.update()
-                    .where(t.c.overdrachtID == overdracht_id)
-                    .values(**values, versie=new_version, gewijzigdOp=now)
-                )
-                if specs:
-                    conn.execute(st.insert(), specs)
-                payload = self._overdracht_payload(zorgkantoor, root, values, specs)
-                payload["versie"] = new_version
-                payload["vorige"] = self._overdracht_payload(zorgkantoor, root, current, old_specs)
-                self._event(
-                    conn,
-                    zorgkantoor,
-                    "Overdracht",
-                    overdracht_id,
-                    EVENT_OVERDRACHT_GEWIJZIGD,
-                    payload,
-                    now,
-                )
-        except _Afbreken as exc:
-            return Uitkomst(None, None, exc.fouten)
+            values = _cols(
+                t,
+                data,
+                overdrachtID=overdracht_id,
+                bemiddelingID=bemiddeling_id,
+                zorgkantoor=zorgkantoor,
+                vaststellingMoment=data.get("vaststellingMoment") or now,
+            )
+            new_version = int(current["versie"]) + 1
+            conn.execute(
+                t.update()
+                .where(t.c.overdrachtID == overdracht_id)
+                .values(**values, versie=new_version, gewijzigdOp=now)
+            )
+            if specs:
+                conn.execute(st.insert(), specs)
+            payload = self._overdracht_payload(zorgkantoor, root, values, specs)
+            payload["versie"] = new_version
+            payload["vorige"] = self._overdracht_payload(zorgkantoor, root, current, old_specs)
+            self._event(
+                conn,
+                zorgkantoor,
+                "Overdracht",
+                overdracht_id,
+                EVENT_OVERDRACHT_GEWIJZIGD,
+                payload,
+                now,
+            )
         return Uitkomst(overdracht_id, new_version)
 
+    @afbreekbaar
     def verwijder_overdracht(
         self, zorgkantoor: str, overdracht_id: uuid.UUID, versie: int | None = None
     ) -> Uitkomst:
         """Delete an overdracht with its overdrachtspecificaties."""
         now = self.clock.now()
-        try:
-            with self.engine.begin() as conn:
-                current = _lock(
-                    conn, m.overdracht, zorgkantoor, overdracht_id, versie, "Overdracht"
-                )
-                root = self._bemiddeling(conn, zorgkantoor, current["bemiddelingID"])
-                assert root is not None
-                self._verwijder_overdracht(conn, zorgkantoor, root, current, now)
-        except _Afbreken as exc:
-            return Uitkomst(None, None, exc.fouten)
+        with self.engine.begin() as conn:
+            current = _lock(conn, m.overdracht, zorgkantoor, overdracht_id, versie, "Overdracht")
+            root = self._bemiddeling(conn, zorgkantoor, current["bemiddelingID"])
+            assert root is not None
+            self._verwijder_overdracht(conn, zorgkantoor, root, current, now)
         return Uitkomst(overdracht_id, None)
 
     def _verwijder_overdracht(
@@ -902,6 +876,7 @@ class Bemiddelingsregister:
         t = m.bemiddelingspecificatie
         return _rows(conn, t, t.c.bemiddelingID == bemiddeling_id)
 
+    @afbreekbaar
     def wijzig_regiehouder(
         self,
         zorgkantoor: str,
@@ -919,66 +894,62 @@ class Bemiddelingsregister:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
         t = m.regiehouder
-        try:
-            with self.engine.begin() as conn:
-                current = _lock(conn, t, zorgkantoor, regiehouder_id, versie, "Regiehouder")
-                values = _cols(
-                    t,
-                    data,
-                    regiehouderID=regiehouder_id,
-                    bemiddelingID=current["bemiddelingID"],
-                    clientID=current["clientID"],
-                    zorgkantoor=zorgkantoor,
-                )
-                new_version = int(current["versie"]) + 1
-                conn.execute(
-                    t.update()
-                    .where(t.c.regiehouderID == regiehouder_id)
-                    .values(**values, versie=new_version, gewijzigdOp=now)
-                )
-                bspecs = self._bspecs(conn, current["bemiddelingID"])
-                payload = self._regiehouder_payload(zorgkantoor, values, bspecs)
-                payload["versie"] = new_version
-                vorige = self._regiehouder_payload(zorgkantoor, current, bspecs)
-                vorige.pop("bemiddelingspecificaties")
-                payload["vorige"] = vorige
-                self._event(
-                    conn,
-                    zorgkantoor,
-                    "Regiehouder",
-                    regiehouder_id,
-                    EVENT_REGIEHOUDER_GEWIJZIGD,
-                    payload,
-                    now,
-                )
-        except _Afbreken as exc:
-            return Uitkomst(None, None, exc.fouten)
+        with self.engine.begin() as conn:
+            current = _lock(conn, t, zorgkantoor, regiehouder_id, versie, "Regiehouder")
+            values = _cols(
+                t,
+                data,
+                regiehouderID=regiehouder_id,
+                bemiddelingID=current["bemiddelingID"],
+                clientID=current["clientID"],
+                zorgkantoor=zorgkantoor,
+            )
+            new_version = int(current["versie"]) + 1
+            conn.execute(
+                t.update()
+                .where(t.c.regiehouderID == regiehouder_id)
+                .values(**values, versie=new_version, gewijzigdOp=now)
+            )
+            bspecs = self._bspecs(conn, current["bemiddelingID"])
+            payload = self._regiehouder_payload(zorgkantoor, values, bspecs)
+            payload["versie"] = new_version
+            vorige = self._regiehouder_payload(zorgkantoor, current, bspecs)
+            vorige.pop("bemiddelingspecificaties")
+            payload["vorige"] = vorige
+            self._event(
+                conn,
+                zorgkantoor,
+                "Regiehouder",
+                regiehouder_id,
+                EVENT_REGIEHOUDER_GEWIJZIGD,
+                payload,
+                now,
+            )
         return Uitkomst(regiehouder_id, new_version)
 
+    @afbreekbaar
     def verwijder_regiehouder(
         self, zorgkantoor: str, regiehouder_id: uuid.UUID, versie: int | None = None
     ) -> Uitkomst:
         """Delete a regiehouder."""
         now = self.clock.now()
         t = m.regiehouder
-        try:
-            with self.engine.begin() as conn:
-                current = _lock(conn, t, zorgkantoor, regiehouder_id, versie, "Regiehouder")
-                conn.execute(t.delete().where(t.c.regiehouderID == regiehouder_id))
-                bspecs = self._bspecs(conn, current["bemiddelingID"])
-                self._event(
-                    conn,
-                    zorgkantoor,
-                    "Regiehouder",
-                    regiehouder_id,
-                    EVENT_REGIEHOUDER_VERWIJDERD,
-                    self._regiehouder_payload(zorgkantoor, current, bspecs),
-                    now,
-                )
-        except _Afbreken as exc:
-            return Uitkomst(None, None, exc.fouten)
+        with self.engine.begin() as conn:
+            current = _lock(conn, t, zorgkantoor, regiehouder_id, versie, "Regiehouder")
+            conn.execute(t.delete().where(t.c.regiehouderID == regiehouder_id))
+            bspecs = self._bspecs(conn, current["bemiddelingID"])
+            self._event(
+                conn,
+                zorgkantoor,
+                "Regiehouder",
+                regiehouder_id,
+                EVENT_REGIEHOUDER_VERWIJDERD,
+                self._regiehouder_payload(zorgkantoor, current, bspecs),
+                now,
+            )
         return Uitkomst(regiehouder_id, None)
 
+    @afbreekbaar
     def wijzig_bemiddeling(
         self,
         zorgkantoor: str,
@@ -1007,53 +978,51 @@ class Bemiddelingsregister:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
         t = m.bemiddeling
-        try:
-            with self.engine.begin() as conn:
-                current = _lock(conn, t, zorgkantoor, bemiddeling_id, versie, "Bemiddeling")
-                bsn = conn.execute(
-                    sa.select(m.client.c.bsn).where(m.client.c.clientID == current["clientID"])
-                ).scalar_one()
-                if data["client"]["bsn"] != bsn:
-                    raise _Afbreken(
-                        Veldfout(
-                            "bemiddeling.client.bsn",
-                            "ONGELIJK",
-                            "A bemiddeling's client cannot change; register a new bemiddeling.",
-                        )
+        with self.engine.begin() as conn:
+            current = _lock(conn, t, zorgkantoor, bemiddeling_id, versie, "Bemiddeling")
+            bsn = conn.execute(
+                sa.select(m.client.c.bsn).where(m.client.c.clientID == current["clientID"])
+            ).scalar_one()
+            if data["client"]["bsn"] != bsn:
+                raise Afgebroken(
+                    Veldfout(
+                        "bemiddeling.client.bsn",
+                        "ONGELIJK",
+                        "A bemiddeling's client cannot change; register a new bemiddeling.",
                     )
-                _, fout = self._client(conn, zorgkantoor, data["client"], now)
-                if fout is not None:
-                    raise _Afbreken(fout)
-                values = {
-                    k: data.get(k)
-                    for k in (
-                        "wlzIndicatieID",
-                        "verantwoordelijkheidIngangsdatum",
-                        "verantwoordelijkheidEinddatum",
-                    )
-                }
-                new_version = int(current["versie"]) + 1
-                conn.execute(
-                    t.update()
-                    .where(t.c.bemiddelingID == bemiddeling_id)
-                    .values(**values, versie=new_version, gewijzigdOp=now)
                 )
-                payload = self._bemiddeling_payload({**current, **values})
-                payload["versie"] = new_version
-                payload["vorige"] = self._bemiddeling_payload(current)
-                self._event(
-                    conn,
-                    zorgkantoor,
-                    "Bemiddeling",
-                    bemiddeling_id,
-                    EVENT_BEMIDDELING_GEWIJZIGD,
-                    payload,
-                    now,
+            _, fout = self._client(conn, zorgkantoor, data["client"], now)
+            if fout is not None:
+                raise Afgebroken(fout)
+            values = {
+                k: data.get(k)
+                for k in (
+                    "wlzIndicatieID",
+                    "verantwoordelijkheidIngangsdatum",
+                    "verantwoordelijkheidEinddatum",
                 )
-        except _Afbreken as exc:
-            return Uitkomst(None, None, exc.fouten)
+            }
+            new_version = int(current["versie"]) + 1
+            conn.execute(
+                t.update()
+                .where(t.c.bemiddelingID == bemiddeling_id)
+                .values(**values, versie=new_version, gewijzigdOp=now)
+            )
+            payload = self._bemiddeling_payload({**current, **values})
+            payload["versie"] = new_version
+            payload["vorige"] = self._bemiddeling_payload(current)
+            self._event(
+                conn,
+                zorgkantoor,
+                "Bemiddeling",
+                bemiddeling_id,
+                EVENT_BEMIDDELING_GEWIJZIGD,
+                payload,
+                now,
+            )
         return Uitkomst(bemiddeling_id, new_version)
 
+    @afbreekbaar
     def verwijder_bemiddeling(
         self, zorgkantoor: str, bemiddeling_id: uuid.UUID, versie: int | None = None
     ) -> Uitkomst:
@@ -1062,73 +1031,68 @@ class Bemiddelingsregister:
         bemiddelingspecificatie gets its own delete event (the notification rules need them),
         then the bemiddeling."""
         now = self.clock.now()
-        try:
-            with self.engine.begin() as conn:
-                root = _lock(
-                    conn, m.bemiddeling, zorgkantoor, bemiddeling_id, versie, "Bemiddeling"
-                )
-                o = m.overdracht
-                for ov in _rows(conn, o, o.c.bemiddelingID == bemiddeling_id):
-                    self._verwijder_overdracht(conn, zorgkantoor, root, ov, now)
-                bspecs = self._bspecs(conn, bemiddeling_id)
-                r = m.regiehouder
-                regie = _rows(conn, r, r.c.bemiddelingID == bemiddeling_id)
-                conn.execute(r.delete().where(r.c.bemiddelingID == bemiddeling_id))
-                for rh in regie:
-                    self._event(
-                        conn,
-                        zorgkantoor,
-                        "Regiehouder",
-                        rh["regiehouderID"],
-                        EVENT_REGIEHOUDER_VERWIJDERD,
-                        self._regiehouder_payload(zorgkantoor, rh, bspecs),
-                        now,
-                    )
-                b = m.bemiddelingspecificatie
-                conn.execute(b.delete().where(b.c.bemiddelingID == bemiddeling_id))
-                for bs in bspecs:
-                    # Its siblings go too (each with its own event): rules can tell by the flag.
-                    payload = self._bspec_payload(zorgkantoor, root, bs)
-                    payload["bemiddelingVerwijderd"] = True
-                    self._event(
-                        conn,
-                        zorgkantoor,
-                        "Bemiddelingspecificatie",
-                        bs["bemiddelingspecificatieID"],
-                        EVENT_BSPEC_VERWIJDERD,
-                        payload,
-                        now,
-                    )
-                conn.execute(
-                    m.bemiddeling.delete().where(m.bemiddeling.c.bemiddelingID == bemiddeling_id)
-                )
-                client_id = root["clientID"]
-                client_weg = not conn.execute(
-                    sa.select(m.bemiddeling.c.bemiddelingID)
-                    .where(m.bemiddeling.c.clientID == client_id)
-                    .limit(1)
-                ).first()
-                if client_weg:
-                    for table in (
-                        m.contactpersoon_contactgegevens,
-                        m.contactpersoon,
-                        m.client_contactgegevens,
-                        m.client,
-                    ):
-                        conn.execute(table.delete().where(table.c.clientID == client_id))
-                payload = self._bemiddeling_payload(root)
-                payload["clientVerwijderd"] = client_weg
+        with self.engine.begin() as conn:
+            root = _lock(conn, m.bemiddeling, zorgkantoor, bemiddeling_id, versie, "Bemiddeling")
+            o = m.overdracht
+            for ov in _rows(conn, o, o.c.bemiddelingID == bemiddeling_id):
+                self._verwijder_overdracht(conn, zorgkantoor, root, ov, now)
+            bspecs = self._bspecs(conn, bemiddeling_id)
+            r = m.regiehouder
+            regie = _rows(conn, r, r.c.bemiddelingID == bemiddeling_id)
+            conn.execute(r.delete().where(r.c.bemiddelingID == bemiddeling_id))
+            for rh in regie:
                 self._event(
                     conn,
                     zorgkantoor,
-                    "Bemiddeling",
-                    bemiddeling_id,
-                    EVENT_BEMIDDELING_VERWIJDERD,
+                    "Regiehouder",
+                    rh["regiehouderID"],
+                    EVENT_REGIEHOUDER_VERWIJDERD,
+                    self._regiehouder_payload(zorgkantoor, rh, bspecs),
+                    now,
+                )
+            b = m.bemiddelingspecificatie
+            conn.execute(b.delete().where(b.c.bemiddelingID == bemiddeling_id))
+            for bs in bspecs:
+                # Its siblings go too (each with its own event): rules can tell by the flag.
+                payload = self._bspec_payload(zorgkantoor, root, bs)
+                payload["bemiddelingVerwijderd"] = True
+                self._event(
+                    conn,
+                    zorgkantoor,
+                    "Bemiddelingspecificatie",
+                    bs["bemiddelingspecificatieID"],
+                    EVENT_BSPEC_VERWIJDERD,
                     payload,
                     now,
                 )
-        except _Afbreken as exc:
-            return Uitkomst(None, None, exc.fouten)
+            conn.execute(
+                m.bemiddeling.delete().where(m.bemiddeling.c.bemiddelingID == bemiddeling_id)
+            )
+            client_id = root["clientID"]
+            client_weg = not conn.execute(
+                sa.select(m.bemiddeling.c.bemiddelingID)
+                .where(m.bemiddeling.c.clientID == client_id)
+                .limit(1)
+            ).first()
+            if client_weg:
+                for table in (
+                    m.contactpersoon_contactgegevens,
+                    m.contactpersoon,
+                    m.client_contactgegevens,
+                    m.client,
+                ):
+                    conn.execute(table.delete().where(table.c.clientID == client_id))
+            payload = self._bemiddeling_payload(root)
+            payload["clientVerwijderd"] = client_weg
+            self._event(
+                conn,
+                zorgkantoor,
+                "Bemiddeling",
+                bemiddeling_id,
+                EVENT_BEMIDDELING_VERWIJDERD,
+                payload,
+                now,
+            )
         return Uitkomst(bemiddeling_id, None)
 
     # -- reads ----------------------------------------------------------------------------

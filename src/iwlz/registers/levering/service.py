@@ -16,10 +16,9 @@ table per query for any number of parents (no N+1).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec
 
@@ -141,27 +140,6 @@ RELATIES: dict[tuple[str, str], Relatie] = {
 }
 
 _P = ParamSpec("_P")
-
-
-class _Afgebroken(Exception):
-    """Rolls a write's transaction back and carries the failed outcome out of it."""
-
-    def __init__(self, uitkomst: Uitkomst) -> None:
-        super().__init__(uitkomst.fouten)
-        self.uitkomst = uitkomst
-
-
-def _afbreekbaar(method: Callable[_P, Uitkomst]) -> Callable[_P, Uitkomst]:
-    """Turn an :class:`_Afgebroken` raised inside the write's transaction into its outcome."""
-
-    @functools.wraps(method)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Uitkomst:
-        try:
-            return method(*args, **kwargs)
-        except _Afgebroken as exc:
-            return exc.uitkomst
-
-    return wrapper
 
 
 def _json(value: Any) -> Any:
@@ -305,10 +283,12 @@ class Leveringsregister:
         veld: str,
     ) -> None:
         """Insert ``batch`` (parents first) and record its events. IDs already in use abort
-        the whole transaction with :class:`_Afgebroken`."""
+        the whole transaction with :class:`common.Afgebroken`."""
         taken = _taken(conn, batch.rows)
         if taken:
-            raise _Afgebroken(_fout(veld, "BESTAAT", f"IDs already in use: {', '.join(taken)}"))
+            raise common.Afgebroken(
+                Veldfout(veld, "BESTAAT", f"IDs already in use: {', '.join(taken)}")
+            )
         for table in m.TABLES:
             if batch.rows.get(table):
                 conn.execute(table.insert(), batch.rows[table])
@@ -365,7 +345,7 @@ class Leveringsregister:
         )
         return client_id, None
 
-    @_afbreekbaar
+    @common.afbreekbaar
     def registreer_levering(self, aanbieder: str, data: Mapping[str, Any]) -> Uitkomst:
         """Register a Levering for one bemiddelingspecificatie, with its client (found by BSN
         or created) and optionally its leveringperiodes (with behandelingperiodes),
@@ -417,7 +397,7 @@ class Leveringsregister:
             self._write(conn, aanbieder, batch, root, now, "levering")
         return Uitkomst(lid, 1)
 
-    @_afbreekbaar
+    @common.afbreekbaar
     def _add_to_levering(
         self,
         aanbieder: str,
@@ -474,7 +454,7 @@ class Leveringsregister:
         """Add a verzoek with its verzoekAanbieders (at least one) to a levering."""
         return self._add_to_levering(aanbieder, levering_id, "Verzoek", data)
 
-    @_afbreekbaar
+    @common.afbreekbaar
     def registreer_behandelingperiode(
         self, aanbieder: str, leveringperiode_id: uuid.UUID, data: Mapping[str, Any]
     ) -> Uitkomst:
@@ -512,14 +492,14 @@ class Leveringsregister:
         versie: int | None,
     ) -> dict[str, Any]:
         """The tenant's row ``id_`` of ``entity`` (locked on PostgreSQL), with the optimistic
-        ``versie`` check. Raises :class:`_Afgebroken` (NIET_GEVONDEN, VERSIECONFLICT)."""
+        ``versie`` check. Raises :class:`common.Afgebroken` (NIET_GEVONDEN, VERSIECONFLICT)."""
         row = self._get(conn, aanbieder, entity, id_, lock=True)
         if row is None:
             key = _pk(ENTITY_TABLES[entity]).key
-            raise _Afgebroken(_fout(key, "NIET_GEVONDEN", f"{entity} {id_} not found."))
+            raise common.Afgebroken(Veldfout(key, "NIET_GEVONDEN", f"{entity} {id_} not found."))
         if versie is not None and versie != row["versie"]:
-            raise _Afgebroken(
-                _fout(
+            raise common.Afgebroken(
+                Veldfout(
                     "versie",
                     "VERSIECONFLICT",
                     f"{entity} {id_} is at versie {row['versie']}, not {versie}.",
@@ -541,7 +521,7 @@ class Leveringsregister:
         assert root is not None
         return root
 
-    @_afbreekbaar
+    @common.afbreekbaar
     def _wijzig(
         self,
         aanbieder: str,
@@ -625,7 +605,7 @@ class Leveringsregister:
         for row in rows:
             self._event(conn, aanbieder, entity, _VERWIJDERD_EVENTS[entity], row, levering, now)
 
-    @_afbreekbaar
+    @common.afbreekbaar
     def _verwijder(
         self, aanbieder: str, entity: str, id_: uuid.UUID, versie: int | None
     ) -> Uitkomst:
@@ -704,7 +684,7 @@ class Leveringsregister:
         """Delete an afstel."""
         return self._verwijder(aanbieder, "Afstel", afstel_id, versie)
 
-    @_afbreekbaar
+    @common.afbreekbaar
     def verwijder_levering(
         self, aanbieder: str, levering_id: uuid.UUID, versie: int | None = None
     ) -> Uitkomst:
