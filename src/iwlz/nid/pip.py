@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from graphql import GraphQLSchema, graphql_sync
+from graphql import GraphQLSchema, execute_sync, parse, validate
 
 from iwlz.config import Settings
 from iwlz.core.logging import trace_id_var
@@ -291,16 +291,22 @@ class LocalPip:
     def __init__(self, schema: GraphQLSchema, context: Callable[[str], dict[str, Any]]) -> None:
         self.schema = schema
         self.context = context
+        # Parsed and validated once: the queries are fixed, decisions are frequent.
+        self.documents = {pip_id: parse(q) for pip_id, q in LOCAL_PIP_QUERIES.items()}
+        for pip_id, document in self.documents.items():
+            errors = validate(schema, document)
+            if errors:
+                raise ValueError(f"{pip_id} does not fit the schema: {errors[0].message}")
 
     def check(self, pip_id: str, params: Mapping[str, str], claims: Mapping[str, Any]) -> PipResult:
-        query = LOCAL_PIP_QUERIES.get(pip_id)
+        document = self.documents.get(pip_id)
         tenant = params.get("tenant")
-        if query is None or not tenant:
+        if document is None or not tenant:
             raise PipUnavailable(f"unknown PIP {pip_id!r} or no tenant")
-        result = graphql_sync(
+        result = execute_sync(
             self.schema,
-            query,
-            variable_values=_variables(pip_id, params, query),
+            document,
+            variable_values=_variables(pip_id, params, LOCAL_PIP_QUERIES[pip_id]),
             context_value=self.context(tenant),
         )
         if result.errors:

@@ -56,13 +56,6 @@ class Verantwoordelijken(Protocol):
         ...
 
 
-def alleen_initieel(
-    conn: Connection, wlzindicatie_id: uuid.UUID, initieel: str | None
-) -> Sequence[str]:
-    """Until the Bemiddelingsregister answers QBR-0010: the initially responsible one."""
-    return [initieel] if initieel else []
-
-
 class Abonnee(Protocol):
     @property
     def abonnementId(self) -> uuid.UUID: ...
