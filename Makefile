@@ -49,6 +49,7 @@ bench: dev
 	$(BIN)/python bench/notify.py --db sqlite
 	$(BIN)/python bench/bemiddeling.py --db sqlite --bemiddelingen 300000 --reuse
 	$(BIN)/python bench/keten.py
+	$(BIN)/python bench/signalen.py --db sqlite
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -33,6 +33,8 @@ from iwlz.abonnementen.service import Abonnementen
 from iwlz.abonnementen.service import matching as abonnementen_matching
 from iwlz.adresboek import Adresboek, AdresboekResolver
 from iwlz.adresboek.http import ADRESBOEK_PATH, adresboek_routes
+from iwlz.berichten.api import BERICHTEN_PATH, SCOPE_BERICHTEN, BerichtenEndpoint
+from iwlz.berichten.dienst import berichtendienst
 from iwlz.config import Settings
 from iwlz.core.clock import Clock, SystemClock
 from iwlz.core.db import create_engine
@@ -318,6 +320,20 @@ def create_app(
     nid.audience_sources.append(
         bronhouder_audiences(nid, (BR_READ_PATH, BR_BEHEER_PATH, LR_READ_PATH, LR_BEHEER_PATH))
     )
+    # -- estafette messages: POST /berichten/iwlz answers the retour --------------------
+    dienst = berichtendienst(settings, engine, clock, ir=ir, br=br, lr=lr)
+    routes.append(
+        Route(
+            BERICHTEN_PATH,
+            BerichtenEndpoint(
+                pep=nid.protect(
+                    BERICHTEN_PATH, register="berichten", scope_prefixes=(SCOPE_BERICHTEN,)
+                ),
+                verwerker=dienst.ontvang,
+            ).handle,
+            methods=["POST"],
+        )
+    )
     # -- address book, subscriptions, outbox --------------------------------------------
     nid.audience_sources.append(adresboek.resource_uris)
     adresboek_guard = nid.protect(ADRESBOEK_PATH, register="adresboek", scope_prefixes=())
@@ -342,6 +358,11 @@ def create_app(
     routes.append(
         Route(ABONNEMENTEN_PATH, abonnementen_endpoint, methods=["GET", "POST", "PUT", "DELETE"])
     )
+    # -- Wlz-signalen: the CIZ's delivery, the gemeente API and portal (docs/signalen.md) --
+    from iwlz.signalen.setup import build_signalen
+
+    signalen = build_signalen(settings, engine, clock, nid, limits=limits, guard=guard)
+    routes += signalen.routes
     # -- netwerkpunten: every participant's receiving endpoint and inbox ----------------
     routes += netwerkpunt_routes(
         inbox=inbox,
@@ -371,9 +392,11 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         pool.start()
+        signalen.start()
         try:
             yield
         finally:
+            await run_in_threadpool(signalen.stop)
             await run_in_threadpool(pool.stop)
             try:
                 await run_in_threadpool(nid.audit.flush)
@@ -385,6 +408,7 @@ def create_app(
     app.state.network = Network(
         settings, engine, clock, ir, br, lr, metrics, nid, adresboek, abonnementen, pool, inbox
     )
+    app.state.signalen = signalen
     return app
 
 
@@ -527,6 +551,9 @@ def abonnement_toelating(settings: Settings) -> dict[str, frozenset[str]]:
         WLZINDICATIE_MUTATIE_ABONNEMENT: frozenset(
             c.strip().lower() for c in settings.wlzindicatie_abonnees.split(",") if c.strip()
         )
+        # The Wlz-signalen service keeps the kopie Wlz register on the CIZ's behalf (spec
+        # wlz-signalen §1.2): the CIZ admits it as subscriber.
+        | {settings.signalen_client_id.strip().lower()}
     }
 
 

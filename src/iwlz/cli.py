@@ -46,6 +46,7 @@ def _mount() -> None:
     from iwlz.demo.cli import backoffice_app
     from iwlz.netwerkpunt.cli import inbox_app, meldingen_app
     from iwlz.notificaties.cli import notifications_app, worker_command
+    from iwlz.signalen.cli import signalen_app
 
     app.add_typer(adresboek_app, name="adresboek")
     app.add_typer(notifications_app, name="notifications")
@@ -53,6 +54,7 @@ def _mount() -> None:
     app.add_typer(meldingen_app, name="meldingen")
     app.add_typer(backoffice_app, name="backoffice")
     app.add_typer(berichten_app, name="berichten")
+    app.add_typer(signalen_app, name="signalen")
     app.command("worker")(worker_command)
 
 
@@ -310,6 +312,13 @@ def demo(
         )
     else:
         typer.echo(f"database already holds {count} indications; manifest: {manifest}")
+    from iwlz.signalen.demo import seed_signalen_demo
+
+    sig = seed_signalen_demo(settings, engine)
+    typer.echo(
+        f"Wlz-signalen: {sig.leveringen} new Wmo deliveries of demo gemeenten "
+        f"(portal: /wlzsignalen/portal/)"
+    )
     served = f"http://{settings.host}:{port or settings.port}"
     if backoffice:
         from iwlz.demo.backoffice import start_in_background
@@ -583,12 +592,26 @@ def dev_token(
     # The audiences `iwlz serve` accepts: its fixed resources and the address book's.
     from iwlz.adresboek.http import ADRESBOEK_PATH
     from iwlz.app import ABONNEMENTEN_PATH, IR_BEHEER_PATH, IR_READ_PATH
+    from iwlz.berichten.api import BERICHTEN_PATH
 
     nid.audiences.extend(
         f"{base}{path}"
-        for path in (IR_READ_PATH, IR_BEHEER_PATH, ABONNEMENTEN_PATH, ADRESBOEK_PATH)
+        for path in (
+            IR_READ_PATH,
+            IR_BEHEER_PATH,
+            ABONNEMENTEN_PATH,
+            ADRESBOEK_PATH,
+            BERICHTEN_PATH,
+        )
     )
     nid.audience_sources.append(Adresboek(engine).resource_uris)
+    from iwlz.signalen.ciz import CIZ_SIGNALEN_PATH
+    from iwlz.signalen.http import API_PATH as SIGNALEN_API_PATH
+    from iwlz.signalen.portal import PORTAL_PATH as SIGNALEN_PORTAL_PATH
+
+    nid.audiences.extend(
+        f"{base}{path}" for path in (CIZ_SIGNALEN_PATH, SIGNALEN_API_PATH, SIGNALEN_PORTAL_PATH)
+    )
     try:
         client_id, key = participant_key(Path(settings.nid_keys_dir), participant)
     except Exception as exc:

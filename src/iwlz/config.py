@@ -153,6 +153,41 @@ class Settings(BaseSettings):
     notify_timeout_seconds: float = Field(
         default=35.0, gt=0, description="HTTP timeout of one delivery attempt"
     )
+    # -- Wlz-signalen (docs/signalen.md) --------------------------------------------------
+    signalen_client_id: str = Field(
+        default="kvk:90000025",
+        description="nID participant of the Wlz-signalen service (the Inlichtingenbureau's role)",
+    )
+    signalen_key_file: str | None = Field(
+        default=None,
+        description="EC P-256 PEM private key of signalen_client_id (dev: the demo key)",
+    )
+    signalen_sleutel_key: str | None = Field(
+        default=None,
+        description="secret for the keyed signal keys (HMAC-SHA256; required unless dev)",
+    )
+    signalen_portal_secret: str | None = Field(
+        default=None,
+        description="secret that signs the gemeente portal's session cookies (required unless dev)",
+    )
+    signalen_scheduler: bool = Field(
+        default=True,
+        description="run the Wlz-signalen jobs (copy sync, daily run, purge) inside `iwlz serve`",
+    )
+    signalen_run_time: str = Field(
+        default="06:00",
+        pattern="^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Dutch local time of the daily matching run (HH:MM)",
+    )
+    signalen_sync_seconds: float = Field(
+        default=5.0, gt=0, le=3600, description="how often the service reads its inbox"
+    )
+    signalen_max_upload_bytes: int = Field(
+        default=200_000_000, ge=1024, description="largest Wmo delivery (CSV or JSON body)"
+    )
+    signalen_bewaar_maanden: int = Field(
+        default=24, ge=1, le=120, description="months a signal is kept after it was created"
+    )
 
 
 DEV_AUDIT_BSN_KEY = "iwlz-dev-only-audit-key"

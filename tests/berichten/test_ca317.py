@@ -58,7 +58,7 @@ def test_ca317_is_valid_and_follows_the_conditions(xsd: SchemaSet) -> None:
     assert records[P1].findtext(f"{NS}Instelling") == "12345678"  # CD091: leveringsvorm 4
     assert records[P3].find(f"{NS}Instelling") is None  # PGB: no Instelling
     assert records[P1].find(f"{NS}Klasse") is None  # CD071: started after 2019
-    assert records[P2].findtext(f"{NS}Klasse") == "99"  # ... before 2020: present
+    assert records[P2].findtext(f"{NS}Klasse") == "KE7"  # ... before 2020: present
     assert [c.findtext(f"{NS}Bsn") for c in bericht.iter(f"{NS}Client")] == [
         "999993653",
         "999990111",
@@ -84,3 +84,16 @@ def test_a_verblijf_without_instelling_is_refused() -> None:
         ca317([zorg], afzender="5507", identificatie="CA0003", dagtekening=dt.date(2026, 11, 27))
     with pytest.raises(ExportFout, match="at least one"):
         ca317([], afzender="5507", identificatie="CA0004", dagtekening=dt.date(2026, 11, 27))
+
+
+def test_ca317_sends_a_known_klasse_instead_of_99(xsd: SchemaSet) -> None:
+    verblijf = {"zzpCode": "755", "leveringsvorm": "5"}
+    periode = {"leveringperiodeID": P2, "ingangsdatum": "2019-06-01"}
+    bekend = geleverde_zorg("999993653", verblijf, periode, "12345678", "KE5")
+    onbekend = geleverde_zorg("999993653", verblijf, periode, "12345678")
+    for zorg, klasse in ((bekend, "KE5"), (onbekend, "KE7")):
+        bericht = ca317(
+            [zorg], afzender="5507", identificatie="CA0002", dagtekening=dt.date(2026, 11, 27)
+        )
+        assert xsd.validate(bericht) == ("CA317", [])
+        assert bericht.findtext(f".//{NS}Klasse") == klasse

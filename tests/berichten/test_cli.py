@@ -43,7 +43,7 @@ def test_valid_message_with_the_official_schemas(shared_dir: Path, files: dict[s
         app, ["berichten", "validate", str(files["goed"]), "--xsd-dir", str(xsd)]
     )
     assert result.exit_code == 0, result.output
-    assert "CA317 — schema goed — goed" in result.output
+    assert "CA317 — schema goed (xsd) — goed" in result.output
 
 
 def test_findings_with_retour_codes_and_json(shared_dir: Path, files: dict[str, Path]) -> None:
@@ -65,7 +65,7 @@ def test_findings_with_retour_codes_and_json(shared_dir: Path, files: dict[str, 
 def test_without_schemas_the_reading_is_still_checked(files: dict[str, Path]) -> None:
     result = runner.invoke(app, ["berichten", "validate", str(files["goed"])])
     assert result.exit_code == 0, result.output
-    assert "schema niet gecontroleerd" in result.output
+    assert "CA317 — schema goed (iwlz) — goed" in result.output
     assert "IWLZ_XSD_DIR" in result.output
 
 
@@ -98,7 +98,7 @@ def test_export_io31_from_the_register(shared_dir: Path, tmp_path: Path) -> None
     args = ["berichten", "export", "io31", "--zorgkantoor", zk, "--out", str(out)]
     result = runner.invoke(app, [*args, "--database-url", url, "--xsd-dir", str(xsd)])
     assert result.exit_code == 0, result.output
-    assert f"IO31 for zorgkantoor {zk}" in result.output
+    assert f"{out}: IO31, " in result.output and "no rule findings" in result.output
     checked = runner.invoke(app, ["berichten", "validate", str(out), "--xsd-dir", str(xsd)])
     assert checked.exit_code == 0, checked.output
     # A zorgkantoor without indications: a clear error, nothing written.
@@ -106,7 +106,7 @@ def test_export_io31_from_the_register(shared_dir: Path, tmp_path: Path) -> None
     args = ["berichten", "export", "io31", "--zorgkantoor", "5599", "--out", str(empty)]
     refused = runner.invoke(app, [*args, "--database-url", url])
     assert refused.exit_code == 2 and not empty.exists()
-    assert "no indications for zorgkantoor 5599" in refused.output
+    assert "holds no indications for zorgkantoor 5599" in refused.output
 
 
 def _first_zorgkantoor(engine: Engine) -> str:
@@ -120,3 +120,74 @@ def _first_zorgkantoor(engine: Engine) -> str:
                 sa.select(wlz_indicatie.c.initieelVerantwoordelijkZorgkantoor).limit(1)
             ).scalar_one()
         )
+
+
+def test_import_receives_messages_and_writes_their_retours(tmp_path: Path) -> None:
+    from iwlz.core import migrate
+    from iwlz.core.db import create_engine
+
+    from .keten import keten
+
+    url = f"sqlite:///{tmp_path / 'reg.db'}"
+    engine = create_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    k = keten(seed=41)
+    files = []
+    for naam, data in (("io31", k.io31), ("aw33", k.aw33), ("aw35", k.aw35)):
+        path = tmp_path / f"{naam}.xml"
+        path.write_bytes(data)
+        files.append(str(path))
+    retour_dir = tmp_path / "retour"
+    args = ["berichten", "import", *files, "--database-url", url, "--retour-dir", str(retour_dir)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "[3/3]" in result.output and "AW35 geaccepteerd" in result.output
+    assert sorted(p.name for p in retour_dir.iterdir()) == [
+        "aw33.retour.xml",
+        "aw35.retour.xml",
+        "io31.retour.xml",
+    ]
+    # The same files again: TR056 on every one, nothing written, exit status 1.
+    again = runner.invoke(app, [*args, "--json"])
+    assert again.exit_code == 1
+    uitkomsten = json.loads(again.output)
+    assert [u["status"] for u in uitkomsten] == ["bevindingen"] * 3
+    assert all(any(b["retourcode"] == "9056" for b in u["bevindingen"]) for u in uitkomsten)
+    assert all(u["geimporteerd"] == {} for u in uitkomsten)
+
+
+def test_validate_with_history_sees_earlier_files(files: dict[str, Path], tmp_path: Path) -> None:
+    copy = tmp_path / "nog-eens.xml"
+    copy.write_bytes(files["goed"].read_bytes())
+    result = runner.invoke(
+        app, ["berichten", "validate", str(files["goed"]), str(copy), "--historie", "--json"]
+    )
+    assert result.exit_code == 1
+    eerste, tweede = json.loads(result.output)
+    assert eerste["goed"]
+    # The same Identificatie (TR056) and the same two GeleverdeZorgIDs as new records (TR074).
+    assert [(b["code"], b["retourcode"]) for b in tweede["bevindingen"]] == [
+        ("TR056", "9056"),
+        ("TR074", "9074"),
+        ("TR074", "9074"),
+    ]
+
+
+def test_rules_are_listed_per_message() -> None:
+    result = runner.invoke(app, ["berichten", "regels", "--bericht", "AW35", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["code"]: r for r in json.loads(result.output)}
+    assert rows["TR019"]["retourcode"] == "9019" and rows["TR019"]["historie"]
+    assert "AW35" in rows["CD004"]["berichten"] and "TR100" in rows
+    refused = runner.invoke(app, ["berichten", "regels", "--bericht", "AW36"])
+    assert refused.exit_code == 2 and "not an iWlz 2.2 heenbericht" in refused.output
+
+
+def test_export_needs_its_parties(tmp_path: Path) -> None:
+    out = tmp_path / "x.xml"
+    result = runner.invoke(app, ["berichten", "export", "aw33", "--out", str(out)])
+    assert result.exit_code == 2 and "--zorgkantoor and --aanbieder" in result.output
+    result = runner.invoke(app, ["berichten", "export", "aw36", "--out", str(out)])
+    assert result.exit_code == 2 and "supported: io31, aw33" in result.output
+    assert not out.exists()

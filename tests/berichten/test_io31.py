@@ -15,6 +15,8 @@ from graphql import graphql_sync
 from lxml import etree
 
 from iwlz.berichten.io31 import IO31_QUERY, ExportFout, indicaties_uit_io31, io31
+from iwlz.berichten.knoop import Bericht
+from iwlz.berichten.regels.motor import controleer
 from iwlz.berichten.xml import parse_bericht
 from iwlz.berichten.xsd import SchemaSet
 from iwlz.core import migrate
@@ -26,6 +28,7 @@ from iwlz.registers.indicatie.service import Indicatieregister
 TODAY = dt.date(2026, 11, 27)
 NS = "{http://www.istandaarden.nl/iwlz/2_2/io31/schema}"
 BASIS = "{http://www.istandaarden.nl/iwlz/2_2/basisschema/schema}"
+CONTACTREGELS = frozenset({"TR005", "TR006", "TR061", "TR101"})
 
 
 @pytest.fixture
@@ -97,7 +100,8 @@ def test_fields_follow_the_mapping(register: Indicatieregister) -> None:
     assert [z.findtext(f"{NS}ZzpCode") for z in zzps] == [
         z["zzpCode"] for z in row["geindiceerdZorgzwaartepakket"]
     ]
-    assert {z.findtext(f"{NS}Klasse") for z in zzps} == {"99"}  # no class for a ZZP
+    # The register holds no ZZP class; a ZZP's class is KE4–KE7 (CS074): the whole week.
+    assert {z.findtext(f"{NS}Klasse") for z in zzps} == {"KE7"}
     # Client elements come in schema order: Indicatie last, Contactgegevens before it.
     names = [etree.QName(e).localname for e in client]
     assert names[0] == "Bsn" and names[-2:] == ["Contactgegevens", "Indicatie"]
@@ -218,3 +222,145 @@ def test_aw33_from_both_registers_is_valid(
     assert pakket.findtext(f"{ns}Toewijzingstijd") == "09:30:00"  # Dutch local time
     assert pakket.findtext(f"{ns}ToewijzingPercentage") == "10000"  # hundredths
     assert pakket.findtext(f"{ns}Zorgkantoor") == zk
+
+
+def test_periods_only_where_the_rules_allow_them(register: Indicatieregister) -> None:
+    """CD009: a Contact's Periode only with Soort 04; CD070: the Wzd period only with
+    WzdVerklaring 1. The same content in another order gives the same message."""
+    row = max(_indicaties(register), key=lambda r: len(r["client"]["contactGegevens"] or []))
+    assert len(row["client"]["contactGegevens"]) > 1  # so that reversing changes the order
+    adres = next(g["adres"] for g in row["client"]["contactGegevens"] if g["adres"])
+    adres["ingangsdatum"] = "2020-01-01"
+    row["wzd"] = {"wzdVerklaring": "2", "ingangsdatum": "2020-01-01", "einddatum": None}
+
+    def contact_periodes(r: dict[str, Any]) -> list[str | None]:
+        bericht = io31([r], ontvanger="5501", identificatie="IO0005", dagtekening=TODAY)
+        return [
+            c.findtext(f"{NS}Periode/{BASIS}Begindatum")
+            for c in bericht.iterfind(f".//{NS}Contactgegevens/{NS}Contact")
+            if c.findtext(f"{NS}Soort") == adres["adresSoort"]
+        ]
+
+    adres["adresSoort"] = "01"
+    assert contact_periodes(row) == [None]
+    adres["adresSoort"] = "04"
+    assert contact_periodes(row) == ["2020-01-01"]
+    bericht = io31([row], ontvanger="5501", identificatie="IO0006", dagtekening=TODAY)
+    assert bericht.find(f".//{NS}Wzd/{BASIS}WzdIngangsdatum") is None
+    row["wzd"]["wzdVerklaring"] = "1"
+    bericht = io31([row], ontvanger="5501", identificatie="IO0006", dagtekening=TODAY)
+    assert bericht.findtext(f".//{NS}Wzd/{BASIS}WzdIngangsdatum") == "2020-01-01"
+    omgekeerd = {**row, "client": {**row["client"]}}
+    omgekeerd["client"]["contactGegevens"] = list(reversed(row["client"]["contactGegevens"]))
+    omgekeerd["stoornis"] = list(reversed(row["stoornis"]))
+    assert etree.tostring(
+        io31([omgekeerd], ontvanger="5501", identificatie="IO0006", dagtekening=TODAY)
+    ) == etree.tostring(bericht)
+
+
+def _adres(soort: str, huisnummer: int, ingang: str) -> dict[str, Any]:
+    return {
+        "adresSoort": soort,
+        "straatnaam": "Kerkstraat",
+        "huisnummer": huisnummer,
+        "huisletter": None,
+        "huisnummerToevoeging": None,
+        "postcode": "1234AB",
+        "plaatsnaam": "Utrecht",
+        "landCode": "NL",
+        "aanduidingWoonadres": None,
+        "ingangsdatum": ingang,
+        "einddatum": None,
+    }
+
+
+def _los(soort: str, waarde: str) -> dict[str, Any]:
+    if soort == "telefoon":
+        item = {"telefoonnummer": waarde, "landnummer": None}
+    else:
+        item = {"emailadres": waarde}
+    return {"adres": None, "telefoon": None, "email": None, soort: {**item, "ingangsdatum": None}}
+
+
+def test_contact_data_is_grouped_into_valid_contacts(
+    register: Indicatieregister, tmp_path: Path
+) -> None:
+    """One Contact per Soort (TR101), each with a telephone number or a full address (TR006):
+    numbers and e-mail addresses registered without an address join an address's Contact
+    (Telefoon01, Telefoon02); a Relatie's one Contact has its address, number and e-mail
+    (TR005). The grouping survives register → IO31 → register → IO31."""
+    row = next(r for r in _indicaties(register) if r["client"]["contactPersoon"])
+    brp_oud = {**_los("email", "oud@example.org"), "adres": _adres("01", 3, "2001-05-01")}
+    verblijf = {**_los("telefoon", "0104444444"), "adres": _adres("03", 9, "2024-02-01")}
+    row["client"]["contactGegevens"] = [
+        _los("telefoon", "0612345678"),
+        {"adres": _adres("01", 7, "2019-03-01"), "telefoon": None, "email": None},
+        _los("email", "jan@example.org"),
+        _los("telefoon", "0201111111"),
+        verblijf,
+        _los("telefoon", "0303333333"),
+        brp_oud,
+    ]
+    relatie = row["client"]["contactPersoon"][0]
+    relatie["soortRelatie"] = "12"
+    relatie["geboorteDatum"] = "1950-01-01"
+    relatie["contactGegevens"] = [
+        _los("telefoon", "0687654321"),
+        _los("email", "partner@example.org"),
+        {"adres": _adres("01", 7, "2019-03-01"), "telefoon": None, "email": None},
+    ]
+    row["client"]["leefeenheid"] = "3"
+    bericht = io31([row], ontvanger="5501", identificatie="IO0007", dagtekening=TODAY)
+
+    def nummers(contact: etree._Element) -> list[str | None]:
+        return [
+            contact.findtext(f"{NS}Telefoon/{BASIS}{n}/{BASIS}Telefoonnummer")
+            for n in ("Telefoon01", "Telefoon02")
+        ]
+
+    contacten = bericht.findall(f".//{NS}Contactgegevens/{NS}Contact")
+    assert [c.findtext(f"{NS}Soort") for c in contacten] == ["01", "03"]
+    brp, verblijf_contact = contacten
+    # The later of the two BRP addresses is sent; the earlier one's e-mail goes with the rest.
+    assert brp.findtext(f"{NS}Adres/{BASIS}Huis/{BASIS}Huisnummer") == "7"
+    assert nummers(brp) == ["0201111111", "0303333333"]
+    assert brp.findtext(f"{NS}Emailadres") == "jan@example.org"
+    # The residence keeps its own number and takes what the BRP Contact had no room for.
+    assert nummers(verblijf_contact) == ["0104444444", "0612345678"]
+    assert verblijf_contact.findtext(f"{NS}Emailadres") == "oud@example.org"
+    (partner,) = bericht.findall(f".//{NS}Relatie/{NS}Contact")
+    assert partner.findtext(f"{NS}Soort") == "01"
+    assert partner.findtext(f"{NS}Adres/{BASIS}Postcode") == "1234AB"
+    assert nummers(partner) == ["0687654321", None]
+    assert partner.findtext(f"{NS}Emailadres") == "partner@example.org"
+    bevindingen = controleer(Bericht(bericht), vandaag=TODAY)
+    assert [(f.regel, f.pad) for f in bevindingen if f.regel in CONTACTREGELS] == []
+
+    # Into a second register and out again: the same message.
+    engine = create_engine(f"sqlite:///{tmp_path / 'contacten.db'}")
+    migrate.upgrade(engine)
+    tweede = Indicatieregister(engine)
+    (indicatie,) = indicaties_uit_io31(bericht)
+    uitkomst = tweede.registreer(indicatie)
+    assert uitkomst.geslaagd, uitkomst.fouten
+    (terug,) = _indicaties(tweede)
+    # Two Contacts, each one record plus its Telefoon02 as a record of its own.
+    assert len(terug["client"]["contactGegevens"]) == 4
+    opnieuw = io31([terug], ontvanger="5501", identificatie="IO0007", dagtekening=TODAY)
+    assert etree.tostring(opnieuw, method="c14n2") == etree.tostring(bericht, method="c14n2")
+    engine.dispose()
+
+
+def test_a_number_without_any_address_gets_a_correspondence_contact() -> None:
+    from iwlz.berichten.io31 import _contacten
+
+    (groep,) = _contacten([_los("telefoon", "0612345678"), _los("email", "a@example.org")])
+    assert (groep.soort, groep.adres, groep.email) == (
+        "02",
+        None,
+        {"emailadres": "a@example.org", "ingangsdatum": None},
+    )
+    assert [t["telefoonnummer"] for t in groep.telefoons] == ["0612345678"]
+    # A relation without contact data still has its one Contact, with only a Soort.
+    (leeg,) = _contacten([], een=True)
+    assert (leeg.soort, leeg.adres, leeg.telefoons, leeg.email) == ("02", None, [], None)

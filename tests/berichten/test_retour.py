@@ -50,7 +50,7 @@ CA317 = f"""<?xml version="1.0" encoding="UTF-8"?>
           <GeleverdeZorgID>{GELEVERDE_ZORG_2}</GeleverdeZorgID>
           <Startdatum>2026-11-15</Startdatum>
           <ZzpCode>756</ZzpCode>
-          <Leveringsvorm>4</Leveringsvorm>
+          <Leveringsvorm>2</Leveringsvorm>
           <StatusAanlevering>1</StatusAanlevering>
         </GeleverdeZorg>
       </ZorgLeveringen>

@@ -3,7 +3,6 @@ encodings, broken XML, missing namespace) gets a clear refusal; good messages pa
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -87,7 +86,6 @@ def test_no_file_is_read_and_nothing_is_expanded(tmp_path: Path) -> None:
 def test_a_50_mb_message_is_refused_before_parsing_with_bounded_memory() -> None:
     big = b'<Bericht xmlns="urn:x">' + b"<a>x</a>" * (50 * 1024 * 1024 // 8) + b"</Bericht>"
     tracemalloc.start()
-    started = time.perf_counter()
     with pytest.raises(BerichtFout) as caught:
         parse_bericht(big)
     _, peak = tracemalloc.get_traced_memory()
@@ -95,7 +93,6 @@ def test_a_50_mb_message_is_refused_before_parsing_with_bounded_memory() -> None
     assert caught.value.code == "TE_GROOT"
     assert "at most" in caught.value.melding
     assert peak < 1024 * 1024  # nothing of the message was copied or parsed
-    assert time.perf_counter() - started < 5
 
 
 def test_the_size_limit_is_configurable() -> None:

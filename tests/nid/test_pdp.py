@@ -213,6 +213,9 @@ def test_allowed_request(pdp: PolicyDecisionPoint) -> None:
             "leveringsregister_beheer",
             "netwerkpunt",
             "abonnementen",
+            "berichten",
+            "indicatieregister_signalen",
+            "wlzsignalen",
         }
     )
 

@@ -7,7 +7,9 @@ leveringperiode's ID (a UUIDv4, as LDT_UUID wants, lower case), ``Startdatum`` i
 bemiddelingspecificatie the levering is for. The conditions of the 2.2 rule set decide the
 optional fields: ``Instelling`` (the aanbieder) exactly when ``Leveringsvorm`` is 4, 5, 8 or 9
 (CD091); ``Klasse`` exactly when ``Leveringsvorm`` is 4 or 5 and ``Startdatum`` ≤ 2019-12-31
-(CD071), as ``99`` ("niet van toepassing": the registers hold no ZZP class).
+(CD071): the ``Klasse`` the aanbieder's AW35 delivered with the period when the bridge kept it
+(:mod:`iwlz.berichten.sleutels`), else ``KE7`` (the registers hold no ZZP class, and CS074
+admits only KE4–KE7 there; :data:`iwlz.berichten.io31.KLASSE_ZZP`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from lxml import etree
 
-from iwlz.berichten.io31 import ExportFout, start_bericht
+from iwlz.berichten.io31 import KLASSE_ZZP, ExportFout, start_bericht
 
 __all__ = ["GeleverdeZorg", "ca317", "geleverde_zorg"]
 
@@ -40,6 +42,7 @@ class GeleverdeZorg:
     leveringsvorm: str
     instelling: str | None
     etmalen: str | None
+    klasse: str | None = None
 
 
 def geleverde_zorg(
@@ -47,8 +50,10 @@ def geleverde_zorg(
     bemiddelingspecificatie: Mapping[str, Any],
     leveringperiode: Mapping[str, Any],
     aanbieder: str,
+    klasse: str | None = None,
 ) -> GeleverdeZorg:
-    """The CA317 record of one leveringperiode (register rows; dates as ISO strings or dates)."""
+    """The CA317 record of one leveringperiode (register rows; dates as ISO strings or dates);
+    ``klasse``: the delivered ZZP class when known."""
     start = leveringperiode["ingangsdatum"]
     return GeleverdeZorg(
         bsn=bsn,
@@ -58,6 +63,7 @@ def geleverde_zorg(
         leveringsvorm=str(bemiddelingspecificatie["leveringsvorm"]),
         instelling=aanbieder,
         etmalen=bemiddelingspecificatie.get("etmalen"),
+        klasse=klasse,
     )
 
 
@@ -91,7 +97,7 @@ def ca317(
                 b.el(element, "Instelling", z.instelling)
             b.opt(element, "Etmalen", z.etmalen)
             if z.leveringsvorm in _MET_KLASSE and z.startdatum <= _KLASSE_TOT:  # CD071
-                b.el(element, "Klasse", "99")
+                b.el(element, "Klasse", z.klasse or KLASSE_ZZP)  # CS074: KE4–KE7
             b.el(element, "Leveringsvorm", z.leveringsvorm)
             b.el(element, "StatusAanlevering", "1")
     return root

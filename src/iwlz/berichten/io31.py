@@ -13,12 +13,33 @@ Fields without a counterpart, and what is done with them:
 * IR → nothing in IO31: ``vervaldatum``, ``roepnaam``, a ContactPersoon's ``rol``/``relatie``
   and its ``ingangsdatum``/``einddatum``, the IDs. They are left out.
 * IO31 fields the IR does not hold: ``GeindiceerdeFuncties`` (left out) and the ZZP ``Klasse``
-  (``99``, "niet van toepassing", as for every zorgzwaartepakket).
-* IO31 requires a ``Contact`` ``Soort`` (LDT_AdresSoort); the IR keeps it on the address. A
-  contact with only a telephone number or e-mail address is sent as ``02`` (correspondentie);
-  a relation with no contact data at all gets a ``Contact`` with only that ``Soort``.
-* One telephone number (``Telefoon01``); a missing ``Landnummer`` (required in IO31) is
-  ``0031``.
+  (:data:`KLASSE_ZZP`, ``KE7``; also on an allocation with Leveringsvorm 4/5, CD051).
+* Contacts (:func:`_contacten`). IO31 requires a ``Contact`` ``Soort`` (LDT_AdresSoort); the IR
+  keeps it on the address. An IR contact record holds an address, a telephone number and an
+  e-mail address, each optional; a ``Contact`` an address, up to two telephone numbers and an
+  e-mail address, and the rules allow one ``Contact`` per ``Soort`` (TR101), each with a
+  telephone number or a full address (TR006). So the export sends one ``Contact`` per address
+  Soort (of two addresses of one Soort, the latest-starting) with the telephone number and
+  e-mail address of that address's record. A telephone number or e-mail address of a record
+  without an address goes on the first ``Contact`` with room of Soort ``02`` (correspondentie),
+  ``01`` (BRP), ``03`` (verblijf), ``04`` (tijdelijk verblijf), as ``Telefoon01`` then
+  ``Telefoon02``; when none has room and there is no ``02``, on a ``Contact`` of Soort ``02``
+  without an address. What still finds no room (a third telephone number, a second e-mail
+  address) is left out. A ``Relatie`` has exactly one ``Contact``: its first address in that
+  order of Soorten with all its telephone numbers and e-mail addresses that fit; a relation
+  with no contact data at all gets a ``Contact`` with only ``Soort`` ``02``.
+* Contacts in, the other way: each ``Contact`` becomes one contact record with its address,
+  ``Telefoon01`` and e-mail address, and ``Telefoon02`` a record of its own, so the export
+  puts it back where it was.
+* A missing telephone ``Landnummer`` (required in IO31) is ``0031``.
+* A contact's ``ingangsdatum``/``einddatum`` travel as its ``Periode`` only for ``Soort`` 04
+  (CD009); the Wzd period only with ``WzdVerklaring`` 1 (CD070). Otherwise they are left out,
+  and the import starts the contact on the ``Afgiftedatum``.
+* Lists the register keeps unordered (contacts, relations, stoornissen, beperkingen, scores,
+  zorgzwaartepakketten) are sent in a canonical order, so the same content gives the same
+  message whatever order the database returns.
+* ZK31/ZK33 reuse the client and indication part (:func:`zk31`, :func:`zk33`); the bridge to
+  the Bemiddelingsregister and its field table is :mod:`iwlz.berichten.brug_br`.
 * A required IO31 field the register left empty (``Leefeenheid``) makes the export fail with
   :class:`ExportFout` naming the client, rather than inventing a value.
 """
@@ -26,7 +47,9 @@ Fields without a counterpart, and what is done with them:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,10 +63,25 @@ from iwlz.berichten.catalogus import (
     bericht,
 )
 
-__all__ = ["IO31_QUERY", "ExportFout", "io31"]
+__all__ = ["AW33_BSPEC_FIELDS", "IO31_QUERY", "ExportFout", "aw33", "io31", "zk31", "zk33"]
 
+BRP = "01"
 CORRESPONDENTIE = "02"
-KLASSE_NVT = "99"
+VERBLIJF = "03"
+TIJDELIJK_VERBLIJF = "04"
+"""The only Contact Soort that may carry a Periode (CD009)."""
+_VOORKEUR = (CORRESPONDENTIE, BRP, VERBLIJF, TIJDELIJK_VERBLIJF)
+"""Which Contact takes a telephone number or e-mail address registered without an address,
+and which address a Relatie's one Contact carries: the first of these Soorten present."""
+_TELEFOONS = ("Telefoon01", "Telefoon02")
+WZD_ARTIKEL_21 = "1"
+"""The only WzdVerklaring that carries WzdIngangsdatum/WzdEinddatum (CD070)."""
+KLASSE_ZZP = "KE7"
+"""The ZZP ``Klasse`` sent where the messages require one and the registers hold none: a ZZP's
+class counts 24-hour periods a week and must be KE4–KE7 (CS074); KE7, the whole week, is what a
+zorgzwaartepakket means unless a part-time form says otherwise (docs/conformance.md)."""
+KLASSE_VORMEN = frozenset({"4", "5"})
+"""Leveringsvormen whose allocation carries a ``Klasse`` (CD051)."""
 
 IO31_QUERY = """query IO31($where: WlzIndicatieFilterInput) {
   wlzIndicatie(where: $where) {
@@ -121,7 +159,10 @@ def io31(
 def start_bericht(
     code: str, afzender: str | None, ontvanger: str | None, identificatie: str, dagtekening: dt.date
 ) -> tuple[_Builder, etree._Element, etree._Element]:
-    """A heenbericht's root with its header, and its empty ``Clienten``."""
+    """A heenbericht's root with its header, and its empty ``Clienten`` (ZK31, whose one
+    ``Client`` sits directly under the root: the root)."""
+    if not 1 <= len(identificatie) <= 12:
+        raise ExportFout("BerichtIdentificatie has 1 to 12 characters")
     t = bericht(code)
     b = _Builder(t.namespace)
     root = etree.Element(
@@ -139,7 +180,7 @@ def start_bericht(
     versie = b.el(header, "XsdVersie")
     b.el(versie, "BasisschemaXsdVersie", XSD_VERSIE, basis=True)
     b.el(versie, "BerichtXsdVersie", XSD_VERSIE, basis=True)
-    return b, root, b.el(root, "Clienten")
+    return b, root, (root if code == "ZK31" else b.el(root, "Clienten"))
 
 
 def aw33(
@@ -169,35 +210,142 @@ def aw33(
     return root
 
 
+def zk31(
+    indicatie: Mapping[str, Any],
+    toegewezen: Sequence[Mapping[str, Any]],
+    *,
+    afzender: str,
+    ontvanger: str,
+    verhuisdatum: Any,
+    overdrachtdatum: Any,
+    identificatie: str,
+    dagtekening: dt.date,
+) -> etree._Element:
+    """ZK31 (Dossieroverdracht) from the old zorgkantoor ``afzender`` to the new one
+    ``ontvanger``: the client's indication (:data:`IO31_QUERY`) with its allocations, each a
+    bemiddelingspecificatie row (:data:`AW33_BSPEC_FIELDS`) plus its overdrachtspecificatie's
+    ``leveringsstatus``/``leveringsstatusClassificatie`` (required: ZK31 has a Leveringsstatus
+    per allocation). Every allocation's ``Zorgkantoor`` is ``afzender`` (TR065)."""
+    b, root, parent = start_bericht("ZK31", afzender, ontvanger, identificatie, dagtekening)
+    _client(
+        b,
+        parent,
+        indicatie,
+        toegewezen=list(toegewezen),
+        soort="ZK31",
+        verhuisdatum=verhuisdatum,
+        overdrachtdatum=overdrachtdatum,
+        zorgkantoor=afzender,
+    )
+    return root
+
+
+def zk33(
+    toewijzingen: Iterable[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]],
+    *,
+    afzender: str,
+    ontvanger: str,
+    identificatie: str,
+    dagtekening: dt.date,
+) -> etree._Element:
+    """ZK33 (bovenregionale toewijzing) from the responsible zorgkantoor ``afzender`` to the
+    executing one ``ontvanger``: per client its indication and the allocations it hands over
+    (as :func:`aw33`). Every allocation's ``Zorgkantoor`` is ``afzender`` (TR065): the
+    executing zorgkantoor is the header's ``Ontvanger``."""
+    pairs = list(toewijzingen)
+    if not pairs:
+        raise ExportFout("a ZK33 holds at least one client; none was given")
+    b, root, clienten = start_bericht("ZK33", afzender, ontvanger, identificatie, dagtekening)
+    for indicatie, bspecs in pairs:
+        _client(b, clienten, indicatie, toegewezen=bspecs, soort="ZK33", zorgkantoor=afzender)
+    return root
+
+
 AW33_BSPEC_FIELDS = """zzpCode instelling uitvoerendZorgkantoor soortToewijzing vaststellingMoment
   percentage toewijzingIngangsdatum toewijzingEinddatum redenIntrekking etmalen instellingBestemming
-  leveringsvorm opname"""
+  leveringsvorm opname pgbPercentage"""
 """The Bemiddelingspecificatie fields :func:`aw33` reads."""
 
 _NL = ZoneInfo("Europe/Amsterdam")
 
 
-def _toegewezen(b: _Builder, parent: etree._Element, bspecs: Sequence[Mapping[str, Any]]) -> None:
+def _toegewezen(
+    b: _Builder,
+    parent: etree._Element,
+    bspecs: Sequence[Mapping[str, Any]],
+    soort: str = "AW33",
+    zorgkantoor: str | None = None,
+) -> None:
+    """``ToegewezenZorgzwaartepakketten`` of an AW33, ZK31 or ZK33 (their element sets differ:
+    ZK31 has no RedenIntrekking/InstellingBestemming but a Leveringsstatus; ZK31/ZK33 need a
+    ToewijzingPercentage). ``zorgkantoor``: the ``Zorgkantoor`` to send instead of the
+    bemiddelingspecificatie's ``uitvoerendZorgkantoor`` (ZK31/ZK33: the sender, TR065)."""
+    zk = soort in ("ZK31", "ZK33")
     element = b.el(parent, "ToegewezenZorgzwaartepakketten")
     for s in bspecs:
         moment = dt.datetime.fromisoformat(str(s["vaststellingMoment"])).astimezone(_NL)
         pakket = b.el(element, "ToegewezenZorgzwaartepakket")
         b.el(pakket, "ZzpCode", s["zzpCode"])
         b.opt(pakket, "Instelling", s.get("instelling"))
-        b.el(pakket, "Zorgkantoor", s["uitvoerendZorgkantoor"])
+        b.el(pakket, "Zorgkantoor", zorgkantoor or s["uitvoerendZorgkantoor"])
         b.el(pakket, "Soort", s["soortToewijzing"])
         # Toewijzingsdatum + Toewijzingstijd carry the vaststellingMoment in Dutch local time.
         b.el(pakket, "Toewijzingsdatum", moment.date().isoformat())
         b.el(pakket, "Toewijzingstijd", moment.strftime("%H:%M:%S"))
-        if s.get("percentage") is not None:
-            b.el(pakket, "ToewijzingPercentage", int(s["percentage"]) * 100)  # hundredths
+        percentage = s.get("percentage")
+        if percentage is None and zk:
+            # Required in ZK31/ZK33, also for a PGB allocation (whose share is pgbPercentage).
+            percentage = s.get("pgbPercentage")
+            if percentage is None:
+                raise ExportFout(
+                    f"allocation {s['zzpCode']} from {s['toewijzingIngangsdatum']}: "
+                    f"{soort} requires a ToewijzingPercentage and the register has none"
+                )
+        if percentage is not None:
+            b.el(pakket, "ToewijzingPercentage", int(percentage) * 100)  # hundredths
         b.el(pakket, "Ingangsdatum", s["toewijzingIngangsdatum"])
         b.opt(pakket, "Einddatum", s.get("toewijzingEinddatum"))
-        b.opt(pakket, "RedenIntrekking", s.get("redenIntrekking"))
+        if soort != "ZK31":
+            b.opt(pakket, "RedenIntrekking", s.get("redenIntrekking"))
         b.opt(pakket, "Etmalen", s.get("etmalen"))
-        b.opt(pakket, "InstellingBestemming", s.get("instellingBestemming"))
+        if s["leveringsvorm"] in KLASSE_VORMEN:  # CD051; the register holds no class
+            b.el(pakket, "Klasse", KLASSE_ZZP)
+        if soort != "ZK31":
+            b.opt(pakket, "InstellingBestemming", s.get("instellingBestemming"))
         b.el(pakket, "Leveringsvorm", s["leveringsvorm"])
+        b.opt(pakket, "Dossierhouder", s.get("dossierhouder"))
+        b.opt(pakket, "CoordinatorZorgThuis", s.get("coordinatorZorgThuis"))
+        if soort == "ZK31":
+            if not s.get("leveringsstatus"):
+                raise ExportFout(
+                    f"allocation {s['zzpCode']} from {s['toewijzingIngangsdatum']}: ZK31 "
+                    "requires a Leveringsstatus (an Overdrachtspecificatie)"
+                )
+            b.el(pakket, "Leveringsstatus", s["leveringsstatus"])
+            b.opt(pakket, "LeveringsstatusClassificatie", s.get("leveringsstatusClassificatie"))
         b.opt(pakket, "Opname", s.get("opname"))
+
+
+def _op_volgorde(
+    items: Iterable[Mapping[str, Any]] | None,
+    eerst: Callable[[Mapping[str, Any]], tuple[Any, ...]] = lambda _item: (),
+) -> list[Mapping[str, Any]]:
+    """``items`` in a canonical order: the register keeps no order for these lists (and a
+    database may return them in any), so the same content always gives the same message.
+    Periods do not count (a contact's often has no place in the message)."""
+    return sorted(items or [], key=lambda i: (*eerst(i), json.dumps(_zonder_periode(i))))
+
+
+def _zonder_periode(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {
+            k: _zonder_periode(v)
+            for k, v in sorted(value.items())
+            if k not in ("ingangsdatum", "einddatum")
+        }
+    if isinstance(value, list):
+        return [_zonder_periode(v) for v in value]
+    return value if isinstance(value, str | int | float | bool | None) else str(value)
 
 
 def _naam(b: _Builder, parent: etree._Element, p: Mapping[str, Any], wie: str) -> None:
@@ -222,13 +370,91 @@ def _geboortedatum(b: _Builder, parent: etree._Element, datum: Any, gebruik: Any
     b.opt(geboorte, "DatumGebruik", gebruik, basis=True)
 
 
-def _contact(b: _Builder, parent: etree._Element, gegevens: Mapping[str, Any] | None) -> None:
-    gegevens = gegevens or {}
-    adres = gegevens.get("adres") or None
-    telefoon = gegevens.get("telefoon") or None
-    email = gegevens.get("email") or None
+@dataclass
+class _Contact:
+    """One ``Contact`` to send: an address (or none) with up to two telephone numbers and one
+    e-mail address, gathered from the register's contact data (see :func:`_contacten`)."""
+
+    soort: str
+    adres: Mapping[str, Any] | None = None
+    telefoons: list[Mapping[str, Any]] = field(default_factory=list)
+    email: Mapping[str, Any] | None = None
+
+    def neem(self, item: tuple[str, Mapping[str, Any]]) -> bool:
+        """Take a telephone number or e-mail address if there is room; False if not."""
+        wat, waarde = item
+        if wat == "telefoon" and len(self.telefoons) < len(_TELEFOONS):
+            self.telefoons.append(waarde)
+            return True
+        if wat == "email" and self.email is None:
+            self.email = waarde
+            return True
+        return False
+
+
+def _contacten(
+    gegevens: Iterable[Mapping[str, Any]] | None, *, een: bool = False
+) -> list[_Contact]:
+    """The register's contact data of a client grouped into valid ``Contact`` elements, or
+    (``een``) of a relation into its one ``Contact``.
+
+    One Contact per address Soort (TR101): of two addresses of one Soort the latest-starting
+    one is sent; a relation's Contact has the first address in :data:`_VOORKEUR` order. Each
+    Contact carries the telephone numbers and e-mail address registered with its address;
+    the others (registered without an address, or with an address not sent) go to the first
+    Contact in :data:`_VOORKEUR` order with room (``Telefoon01``/``Telefoon02``, one
+    ``Emailadres``), else to a Contact of Soort 02 without an address; what finds no room is
+    left out. The input is taken in canonical order, so the same content gives the same
+    Contacts; they come in Soort order."""
+    gekozen: dict[str, Mapping[str, Any]] = {}
+    rest: list[Mapping[str, Any]] = []
+    for g in _op_volgorde(gegevens):
+        adres = g.get("adres")
+        if not adres:
+            rest.append(g)
+            continue
+        soort = adres.get("adresSoort") or CORRESPONDENTIE
+        eerder = gekozen.get(soort)
+        if eerder is None or str(adres.get("ingangsdatum")) > str(
+            eerder["adres"].get("ingangsdatum")
+        ):
+            if eerder is not None:
+                rest.append(eerder)
+            gekozen[soort] = g
+        else:
+            rest.append(g)
+    volgorde = sorted(gekozen, key=_rang)
+    if een:
+        rest.extend(gekozen[soort] for soort in volgorde[1:])
+        volgorde = volgorde[:1]
+    groepen = [_Contact(soort, gekozen[soort]["adres"]) for soort in volgorde]
+    for groep in groepen:  # an empty Contact has room for its own record's number and e-mail
+        for item in _items(gekozen[groep.soort]):
+            groep.neem(item)
+    for item in (item for g in rest for item in _items(g)):
+        if any(groep.neem(item) for groep in groepen):
+            continue
+        if not (een and groepen) and all(g.soort != CORRESPONDENTIE for g in groepen):
+            groepen.append(_Contact(CORRESPONDENTIE))
+            groepen[-1].neem(item)
+    if een and not groepen:
+        # A relation with no contact data at all: a Contact with only its Soort.
+        groepen.append(_Contact(CORRESPONDENTIE))
+    return sorted(groepen, key=lambda g: g.soort)
+
+
+def _items(g: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    return [(k, g[k]) for k in ("telefoon", "email") if g.get(k)]
+
+
+def _rang(soort: str) -> tuple[int, str]:
+    return (_VOORKEUR.index(soort) if soort in _VOORKEUR else len(_VOORKEUR), soort)
+
+
+def _contact(b: _Builder, parent: etree._Element, groep: _Contact) -> None:
+    adres, telefoons, email = groep.adres, groep.telefoons, groep.email
     contact = b.el(parent, "Contact")
-    b.el(contact, "Soort", (adres or {}).get("adresSoort") or CORRESPONDENTIE)
+    b.el(contact, "Soort", groep.soort)
     if adres is not None:
         element = b.el(contact, "Adres")
         if adres.get("huisnummer") is not None:
@@ -241,20 +467,23 @@ def _contact(b: _Builder, parent: etree._Element, gegevens: Mapping[str, Any] | 
         b.opt(element, "Straatnaam", adres.get("straatnaam"), basis=True)
         b.opt(element, "Plaatsnaam", adres.get("plaatsnaam"), basis=True)
         b.opt(element, "LandCode", adres.get("landCode"), basis=True)
-    if telefoon is not None:
+    if telefoons:
         nummers = b.el(contact, "Telefoon")
-        tel = b.el(nummers, "Telefoon01", basis=True)
-        b.el(tel, "Telefoonnummer", telefoon["telefoonnummer"], basis=True)
-        b.el(tel, "Landnummer", telefoon.get("landnummer") or "0031", basis=True)
+        for naam, telefoon in zip(_TELEFOONS, telefoons, strict=False):
+            tel = b.el(nummers, naam, basis=True)
+            b.el(tel, "Telefoonnummer", telefoon["telefoonnummer"], basis=True)
+            b.el(tel, "Landnummer", telefoon.get("landnummer") or "0031", basis=True)
     if email is not None:
         b.el(contact, "Emailadres", email["emailadres"])
-    periode_van = adres or telefoon or email
-    if periode_van is not None and (
-        periode_van.get("ingangsdatum") or periode_van.get("einddatum")
+    # Only Soort 04 has an address, so its period is the address's.
+    if (
+        groep.soort == TIJDELIJK_VERBLIJF
+        and adres is not None
+        and (adres.get("ingangsdatum") or adres.get("einddatum"))
     ):
         periode = b.el(contact, "Periode")
-        b.opt(periode, "Begindatum", periode_van.get("ingangsdatum"), basis=True)
-        b.opt(periode, "Einddatum", periode_van.get("einddatum"), basis=True)
+        b.opt(periode, "Begindatum", adres.get("ingangsdatum"), basis=True)
+        b.opt(periode, "Einddatum", adres.get("einddatum"), basis=True)
 
 
 def _client(
@@ -264,7 +493,13 @@ def _client(
     *,
     toegewezen: Sequence[Mapping[str, Any]] | None = None,
     partneropname: str | None = None,
+    soort: str | None = None,
+    verhuisdatum: Any = None,
+    overdrachtdatum: Any = None,
+    zorgkantoor: str | None = None,
 ) -> None:
+    """One ``Client`` (for ZK31 ``clienten`` is the root: its one Client sits there)."""
+    soort = soort or ("IO31" if toegewezen is None else "AW33")
     c: Mapping[str, Any] = w.get("client") or {}
     wie = f"client {c.get('bsn') or w.get('bsn')}"
     client = b.el(clienten, "Client")
@@ -286,12 +521,18 @@ def _client(
     if wzd:
         element = b.el(client, "Wzd")
         b.el(element, "WzdVerklaring", wzd["wzdVerklaring"], basis=True)
-        b.opt(element, "WzdIngangsdatum", wzd.get("ingangsdatum"), basis=True)
-        b.opt(element, "WzdEinddatum", wzd.get("einddatum"), basis=True)
-    if toegewezen is not None:  # AW33
+        if wzd["wzdVerklaring"] == WZD_ARTIKEL_21:  # the period only then (CD070)
+            b.opt(element, "WzdIngangsdatum", wzd.get("ingangsdatum"), basis=True)
+            b.opt(element, "WzdEinddatum", wzd.get("einddatum"), basis=True)
+    if soort == "AW33":
         b.el(client, "Partneropname", partneropname or "2")
+    if soort == "ZK31":
+        b.el(client, "Verhuisdatum", verhuisdatum)
     b.opt(client, "Commentaar", c.get("commentaar"))
-    personen: Sequence[Mapping[str, Any]] = [p for p in c.get("contactPersoon") or [] if p]
+    personen: Sequence[Mapping[str, Any]] = _op_volgorde(
+        [p for p in c.get("contactPersoon") or [] if p],
+        lambda p: (p.get("volgorde") or 0, str(p.get("relatieNummer"))),
+    )
     if personen:
         relaties = b.el(client, "Relaties")
         for p in personen:
@@ -303,12 +544,16 @@ def _client(
                 _geboortedatum(b, relatie, p["geboorteDatum"], p.get("geboortedatumGebruik"))
             b.opt(relatie, "Geslacht", p.get("geslacht"))
             _naam(b, relatie, p, f"{wie}, relatie {p['relatieNummer']}")
-            gegevens = p.get("contactGegevens") or []
-            _contact(b, relatie, gegevens[0] if gegevens else None)
+            # A Relatie has exactly one Contact.
+            _contact(b, relatie, _contacten(p.get("contactGegevens"), een=True)[0])
+    contacten = _contacten(c.get("contactGegevens"))
+    if not contacten:
+        # Required; the register shows none after the indication's end (IRA0001A).
+        raise ExportFout(f"{wie}: Contactgegevens is required and the register shows none")
     contactgegevens = b.el(client, "Contactgegevens")
-    for gegevens in c.get("contactGegevens") or []:
-        _contact(b, contactgegevens, gegevens)
-    _indicatie(b, client, w, toegewezen)
+    for contact in contacten:
+        _contact(b, contactgegevens, contact)
+    _indicatie(b, client, w, toegewezen, soort, overdrachtdatum, zorgkantoor)
 
 
 def _indicatie(
@@ -316,8 +561,12 @@ def _indicatie(
     client: etree._Element,
     w: Mapping[str, Any],
     toegewezen: Sequence[Mapping[str, Any]] | None = None,
+    soort: str = "IO31",
+    overdrachtdatum: Any = None,
+    zorgkantoor: str | None = None,
 ) -> None:
-    aw33 = toegewezen is not None
+    # AW33 and ZK33 have no Meerzorg and no InstellingVoorkeur; ZK31 adds Overdrachtdatum.
+    met_voorkeur = soort in ("IO31", "ZK31")
     indicatie = b.el(client, "Indicatie")
     b.el(indicatie, "Besluitnummer", w["besluitnummer"])
     b.el(indicatie, "Soort", w["soortWlzindicatie"])
@@ -329,10 +578,12 @@ def _indicatie(
     b.el(indicatie, "Afgiftedatum", w["afgiftedatum"])
     b.el(indicatie, "Ingangsdatum", w["ingangsdatum"])
     b.opt(indicatie, "Einddatum", w.get("einddatum"))
-    if not aw33:  # AW33's Indicatie has no Meerzorg
+    if met_voorkeur:
         b.opt(indicatie, "Meerzorg", w.get("meerzorg"))
+    if soort == "ZK31":
+        b.el(indicatie, "Overdrachtdatum", overdrachtdatum)
     b.opt(indicatie, "Commentaar", w.get("commentaar"))
-    stoornissen = w.get("stoornis") or []
+    stoornissen = _op_volgorde(w.get("stoornis"))
     if stoornissen:
         element = b.el(indicatie, "Stoornissen")
         for s in stoornissen:
@@ -343,7 +594,7 @@ def _indicatie(
             b.el(stoornis, "ZiektebeeldStoornis", s["ziektebeeldStoornis"])
             b.opt(stoornis, "Prognose", s.get("prognose"))
             b.opt(stoornis, "Commentaar", s.get("commentaar"))
-    beperkingen = w.get("beperking") or []
+    beperkingen = _op_volgorde(w.get("beperking"), lambda p: (str(p.get("categorie")),))
     if beperkingen:
         element = b.el(indicatie, "Beperkingen")
         for p in beperkingen:
@@ -351,7 +602,7 @@ def _indicatie(
             b.el(beperking, "Categorie", p["categorie"])
             b.opt(beperking, "Duur", p.get("duur"))
             b.opt(beperking, "Commentaar", p.get("commentaar"))
-            scores = p.get("beperkingScore") or []
+            scores = _op_volgorde(p.get("beperkingScore"))
             if scores:
                 lijst = b.el(beperking, "BeperkingScores")
                 for score in scores:
@@ -359,7 +610,7 @@ def _indicatie(
                     b.el(item, "Vraag", score["beperkingVraag"])
                     b.el(item, "Score", score["beperkingScore"])
                     b.opt(item, "Commentaar", score.get("commentaar"))
-    scores = w.get("stoornisScore") or []
+    scores = _op_volgorde(w.get("stoornisScore"))
     if scores:
         element = b.el(indicatie, "StoornisScores")
         for score in scores:
@@ -367,7 +618,10 @@ def _indicatie(
             b.el(item, "Vraag", score["stoornisVraag"])
             b.el(item, "Score", score["stoornisScore"])
             b.opt(item, "Commentaar", score.get("commentaar"))
-    pakketten = w.get("geindiceerdZorgzwaartepakket") or []
+    pakketten = _op_volgorde(
+        w.get("geindiceerdZorgzwaartepakket"),
+        lambda z: (str(z.get("ingangsdatum")), str(z.get("zzpCode"))),
+    )
     if pakketten:
         element = b.el(indicatie, "GeindiceerdeZorgzwaartepakketten")
         for z in pakketten:
@@ -375,14 +629,14 @@ def _indicatie(
             b.el(pakket, "ZzpCode", z["zzpCode"])
             b.el(pakket, "Ingangsdatum", z["ingangsdatum"])
             b.opt(pakket, "Einddatum", z.get("einddatum"))
-            b.el(pakket, "Klasse", KLASSE_NVT)
+            b.el(pakket, "Klasse", KLASSE_ZZP)
             b.opt(pakket, "VoorkeurClient", z.get("voorkeurClient"))
-            if not aw33:  # AW33's zorgzwaartepakket has no InstellingVoorkeur
+            if met_voorkeur:
                 b.opt(pakket, "InstellingVoorkeur", z.get("instellingVoorkeur"))
             b.el(pakket, "Financiering", z["financiering"])
             b.opt(pakket, "Commentaar", z.get("commentaar"))
     if toegewezen:
-        _toegewezen(b, indicatie, toegewezen)
+        _toegewezen(b, indicatie, toegewezen, soort, zorgkantoor)
 
 
 # -- IO31 → Indicatieregister ---------------------------------------------------------------
@@ -410,8 +664,9 @@ def indicaties_uit_io31(root: etree._Element) -> list[dict[str, Any]]:
     of an IO31, inverse to :func:`io31`: the header's ``Ontvanger`` becomes
     ``initieelVerantwoordelijkZorgkantoor``; what the register needs and IO31 lacks comes from
     the message itself (a contact's and a relation's start is the contact's ``Periode``
-    ``Begindatum``, else the indication's ``Afgiftedatum``). A second telephone number, the
-    ``GeindiceerdeFuncties`` and the ZZP ``Klasse`` have no place in the register."""
+    ``Begindatum``, else the indication's ``Afgiftedatum``); a ``Contact`` is one contact
+    record, its ``Telefoon02`` a record of its own. The ``GeindiceerdeFuncties`` and the ZZP
+    ``Klasse`` have no place in the register."""
     t = bericht("IO31")
     n, m = f"{{{t.namespace}}}", f"{{{BASISSCHEMA_NS}}}"
     if etree.QName(root).namespace != t.namespace:
@@ -439,7 +694,7 @@ def indicaties_uit_io31(root: etree._Element) -> list[dict[str, Any]]:
 
         def contact(
             element: etree._Element, afgifte: dt.date | None = afgifte
-        ) -> dict[str, Any] | None:
+        ) -> list[dict[str, Any]]:
             begin = _date(_text(element, f"{n}Periode/{m}Begindatum")) or afgifte
             eind = _date(_text(element, f"{n}Periode/{m}Einddatum"))
             gegevens: dict[str, Any] = {}
@@ -458,22 +713,28 @@ def indicaties_uit_io31(root: etree._Element) -> list[dict[str, Any]]:
                     "ingangsdatum": begin,
                     "einddatum": eind,
                 }
-            telefoon = element.find(f"{n}Telefoon/{m}Telefoon01")
-            if telefoon is not None:
-                gegevens["telefoon"] = {
+            telefoons = [
+                {
                     "telefoonnummer": _text(telefoon, f"{m}Telefoonnummer"),
                     "landnummer": _text(telefoon, f"{m}Landnummer"),
                     "ingangsdatum": begin,
                     "einddatum": eind,
                 }
+                for naam in _TELEFOONS
+                if (telefoon := element.find(f"{n}Telefoon/{m}{naam}")) is not None
+            ]
+            if telefoons:
+                gegevens["telefoon"] = telefoons[0]
             email = _text(element, f"{n}Emailadres")
             if email:
                 gegevens["email"] = {"emailadres": email, "ingangsdatum": begin, "einddatum": eind}
-            return gegevens or None
+            # The register holds one telephone number per contact record: Telefoon02 is one
+            # of its own, which the export puts back on this Contact.
+            return ([gegevens] if gegevens else []) + [{"telefoon": tel} for tel in telefoons[1:]]
 
         personen = []
         for relatie in client.iterfind(f"{n}Relaties/{n}Relatie"):
-            gegevens = [g for g in [contact(c) for c in relatie.iterfind(f"{n}Contact")] if g]
+            gegevens = [g for c in relatie.iterfind(f"{n}Contact") for g in contact(c)]
             begin = next(
                 (
                     d
@@ -597,10 +858,8 @@ def indicaties_uit_io31(root: etree._Element) -> list[dict[str, Any]]:
                     "contactPersoon": personen,
                     "contactGegevens": [
                         g
-                        for g in (
-                            contact(c) for c in client.iterfind(f"{n}Contactgegevens/{n}Contact")
-                        )
-                        if g
+                        for c in client.iterfind(f"{n}Contactgegevens/{n}Contact")
+                        for g in contact(c)
                     ],
                 },
             }

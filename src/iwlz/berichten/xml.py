@@ -69,6 +69,10 @@ def _parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         remove_blank_text=False,
+        # Dropped while parsing, so the text around them joins: otherwise `<X>ab<!---->cd</X>`
+        # reads as "abcd" to the schema, as absent to the rules and as "ab" to an importer.
+        remove_comments=True,
+        remove_pis=True,
     )
 
 

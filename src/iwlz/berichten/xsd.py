@@ -125,9 +125,13 @@ class SchemaSet:
         with self._validating.setdefault(code, threading.Lock()):
             if schema.validate(root):
                 return code, []
-            errors = list(schema.error_log)
+            errors = list(schema.error_log)[:MAX_FOUTEN]
         return code, [_fout(root, e.line, e.path or "", e.message) for e in errors]
 
+
+MAX_FOUTEN = 100
+"""At most this many structure violations are reported per message: the answer is a
+header-only ``0001`` anyway, and a 5 MiB message could otherwise carry 500,000 of them."""
 
 _ELEMENT = re.compile(r"Element '(?:\{[^}]*\})?([^']+)'")
 
@@ -139,13 +143,15 @@ def element_path(element: etree._Element) -> str:
     node: etree._Element | None = element
     while node is not None:
         name = etree.QName(node).localname
-        parent = node.getparent()
-        if parent is not None:
-            same = [c for c in parent if isinstance(c.tag, str) and c.tag == node.tag]
-            if len(same) > 1:
-                name += f"[{same.index(node) + 1}]"
+        if node.getparent() is not None:
+            # libxml2 walks the siblings (a message may have 100,000 clients): count the
+            # preceding ones of the same name, and look for one following.
+            tag = str(node.tag)
+            before = len(list(node.itersiblings(tag, preceding=True)))
+            if before or next(node.itersiblings(tag), None) is not None:
+                name += f"[{before + 1}]"
         parts.append(name)
-        node = parent
+        node = node.getparent()
     return "/" + "/".join(reversed(parts))
 
 
@@ -153,15 +159,13 @@ def _fout(root: etree._Element, line: int, lxml_path: str, message: str) -> XsdF
     # lxml names elements of a default namespace `*` in its path; find the element by line and
     # name instead, and drop the namespaces from the message for people to read.
     found = _ELEMENT.search(message)
-    path = re.sub(r"\{[^}]*\}", "", lxml_path)
+    # Clark-notation namespaces, and the ns0:-style prefixes of elements built in memory.
+    path = re.sub(r"(?<=/)[A-Za-z_][\w.-]*:", "", re.sub(r"\{[^}]*\}", "", lxml_path))
     if found is not None:
         name = found.group(1)
-        for element in root.iter():
-            if (
-                isinstance(element.tag, str)
-                and element.sourceline == line
-                and etree.QName(element).localname == name
-            ):
+        # libxml2 filters by name, so a message with many errors stays linear per error.
+        for element in root.iter(f"{{*}}{name}"):
+            if element.sourceline == line:
                 path = element_path(element)
                 break
     return XsdFout(line, path, re.sub(r"\{[^}]*\}", "", message))

@@ -124,6 +124,41 @@ MAX_STATUS = 5_000
 _SOORT_TOEWIJZING = {"3": "5", "4": "5"}
 
 
+# What an AW33 for the same allocation carries (CD040, CD050, CD052, CD073), so the demo's
+# registers export to messages that pass every rule (`iwlz berichten export aw33`).
+_OPNAME_VORMEN = frozenset({"4", "8"})
+_DOSSIERHOUDER_VORMEN = frozenset({"4", "5", "8", "9"})
+_COORDINATOR_VORMEN = frozenset({"7"})
+PGB = "2"
+
+
+def _zoals_een_aw33(spec: dict[str, Any], regiehouders: list[dict[str, Any]]) -> None:
+    """Fill in what a zorgkantoor's AW33 states for this allocation: the whole share (100 %)
+    outside a PGB, Opname for Verblijf/DTV, and the aanbieder as dossierhouder (or
+    coördinator zorg thuis for MPT) over the allocation's period."""
+    vorm = spec["leveringsvorm"]
+    if vorm != PGB:
+        spec["percentage"] = 100
+    if vorm in _OPNAME_VORMEN:
+        spec["opname"] = "1"
+    rol = (
+        "Dossierhouder"
+        if vorm in _DOSSIERHOUDER_VORMEN
+        else "CoordinatorZorgThuis"
+        if vorm in _COORDINATOR_VORMEN
+        else None
+    )
+    if rol and spec.get("instelling"):
+        regie: dict[str, Any] = {
+            "instelling": spec["instelling"],
+            "ingangsdatum": spec["toewijzingIngangsdatum"],
+            "regierol": rol,
+        }
+        if spec.get("toewijzingEinddatum"):
+            regie["einddatum"] = spec["toewijzingEinddatum"]
+        regiehouders.append(regie)
+
+
 def leveringsvorm_voor(voorkeur_client: str | None) -> str:
     """COD578 leveringsvorm for a zorgzwaartepakket's COD999 ``voorkeurClient``."""
     return _LEVERINGSVORM.get(voorkeur_client or "", VERBLIJF)
@@ -370,6 +405,7 @@ class Zorgkantoor(BackOffice):
         client = indicatie.get("client") or {}
         vastgesteld = _now()
         bspecs: list[dict[str, Any]] = []
+        regiehouders: list[dict[str, Any]] = []
         for zzp in indicatie.get("geindiceerdZorgzwaartepakket") or []:
             gzp_id = str(zzp.get("geindiceerdZorgzwaartepakketID"))
             spec: dict[str, Any] = {
@@ -388,6 +424,7 @@ class Zorgkantoor(BackOffice):
                 spec["instelling"] = instelling
             if zzp.get("einddatum"):
                 spec["toewijzingEinddatum"] = zzp["einddatum"]
+            _zoals_een_aw33(spec, regiehouders)
             bspecs.append(spec)
         bemiddeling: dict[str, Any] = {
             "bemiddelingID": stable_uuid("bemiddeling", self.uzovi, wlz_id),
@@ -403,6 +440,8 @@ class Zorgkantoor(BackOffice):
             ),
             "bemiddelingspecificatie": bspecs,
         }
+        if regiehouders:
+            bemiddeling["regiehouder"] = regiehouders
         if indicatie.get("einddatum"):
             bemiddeling["verantwoordelijkheidEinddatum"] = indicatie["einddatum"]
         return bemiddeling
@@ -540,6 +579,7 @@ class Zorgkantoor(BackOffice):
         client = bem.get("client") or {}
         vastgesteld = _now()
         bspecs: list[dict[str, Any]] = []
+        regie: list[dict[str, Any]] = []
         for spec in overdracht.get("overdrachtspecificatie") or []:
             oud = spec.get("bemiddelingspecificatie") or {}
             if not oud.get("zzpCode") or spec.get("leveringsstatus") == EINDE_ZORGVRAAG:
@@ -562,6 +602,7 @@ class Zorgkantoor(BackOffice):
                 new["instelling"] = oud["instelling"]
             if eind:
                 new["toewijzingEinddatum"] = eind
+            _zoals_een_aw33(new, regie)
             bspecs.append(new)
         out: dict[str, Any] = {
             "bemiddelingID": stable_uuid("bemiddeling", self.uzovi, wlz_id),
@@ -577,6 +618,8 @@ class Zorgkantoor(BackOffice):
             ),
             "bemiddelingspecificatie": bspecs,
         }
+        if regie:
+            out["regiehouder"] = regie
         if bem.get("verantwoordelijkheidEinddatum"):
             out["verantwoordelijkheidEinddatum"] = bem["verantwoordelijkheidEinddatum"]
         return out

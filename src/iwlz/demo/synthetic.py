@@ -3,7 +3,10 @@
 :func:`generate` yields :class:`SyntheticClient` values whose ``indicatie`` is a
 ``WlzIndicatieInput`` (``schema/beheer.graphql``) as a plain dict: UUIDs as
 :class:`uuid.UUID`, dates as :class:`datetime.date`, optional fields left out when empty.
-Every item passes :func:`iwlz.registers.indicatie.validation.validate_indicatie`.
+Every item passes :func:`iwlz.registers.indicatie.validation.validate_indicatie`, and what
+the registers then export (IO31, AW33, ZK33) passes the business rules of
+:mod:`iwlz.berichten.regels` (tests/berichten/test_export_regels.py); an indication that has
+ended shows no contact data (IRA0001A), so no IO31 can be made of it.
 
 Determinism: client *i* depends only on ``(seed, i, today)``. Each client has its own
 ``random.Random(f"{seed}:{i}")``, and the values that must be unique in a run (BSN,
@@ -523,7 +526,11 @@ def _age(sector: str, rng: random.Random) -> int:
     return int(rng.triangular(18, 85, 55))
 
 
-# ICD-10 codes per grondslag (COD923 is not enumerated, so these are plain ICD-10).
+# ICD-10 diagnoses per grondslag. A stoornis does not carry the diagnosis itself: with
+# DiagnoseCodelijst 014 (ICD-10) or 019 (DSM-IV) its ZiektebeeldStoornis is a COD923 code
+# 01-21, which the generator reads as the ICD-10 chapter of the diagnosis (_hoofdstuk), and
+# its DiagnoseSubcodelijst says which aandoening it is (014: 04-06) or the DSM axis (019:
+# 07-11); the rules check exactly that (CS012, CS014).
 _ICD10: Mapping[str, tuple[str, ...]] = {
     _SOM: ("I63.9", "I50.9", "J44.9", "C34.9", "E11.9", "M17.9", "N18.5", "I69.4", "G20",
            "C50.9", "S72.0", "M80.9"),
@@ -537,6 +544,39 @@ _ICD10_ZG = {"ZG_VIS": ("H54.0", "H54.1", "H35.3", "H40.9"), "ZG_AUD": ("H90.3",
 # DSM-IV codes and their axis (COD770 "07" As I, "08" As II), used for some GGZ stoornissen.
 _DSM4 = (("295.30", "07"), ("295.70", "07"), ("296.34", "07"), ("301.83", "08"),
          ("303.90", "07"), ("299.00", "07"))  # fmt: skip
+# The aandoeningen of one indication numbered in DiagnoseSubcodelijst (COD770 04, 05, 06).
+_AANDOENING = ("04", "05", "06")
+# ICD-10 chapters by the first character of a code and, where one letter spans two chapters,
+# the first code of the second one (D50, H60).
+_HOOFDSTUKKEN: Mapping[str, tuple[tuple[str, int], ...]] = {
+    "A": (("", 1),), "B": (("", 1),), "C": (("", 2),), "D": (("", 2), ("D50", 3)),
+    "E": (("", 4),), "F": (("", 5),), "G": (("", 6),), "H": (("", 7), ("H60", 8)),
+    "I": (("", 9),), "J": (("", 10),), "K": (("", 11),), "L": (("", 12),), "M": (("", 13),),
+    "N": (("", 14),), "O": (("", 15),), "P": (("", 16),), "Q": (("", 17),), "R": (("", 18),),
+    "S": (("", 19),), "T": (("", 19),), "V": (("", 20),), "W": (("", 20),), "X": (("", 20),),
+    "Y": (("", 20),), "Z": (("", 21),),
+}  # fmt: skip
+# Functional lists instead of a diagnosis, for the sectors that assess one (COD392 022 IQ,
+# 023 visual, 024 auditory with their subcodelijst 12/13, 021 ICF with 03 fysiek): named
+# code, subcodelijst and the ZiektebeeldStoornis values CS012 allows that fit the sector.
+_FUNCTIELIJSTEN: Mapping[tuple[str, str], tuple[str, str | None, tuple[str, ...]]] = {
+    ("VG", _VERST): ("iq", None, ("b117.1", "b117.2", "b117.3", "b117.4")),
+    ("LVG", _VERST): ("iq", None, ("b117.1",)),
+    ("ZG_VIS", _ZINTUIG): ("visueel", "12", ("b210.2", "b210.3", "b210.4")),
+    ("ZG_AUD", _ZINTUIG): ("auditief", "13", ("b230.2", "b230.3", "b230.4")),
+    ("LG", _LICH): ("icf", "03", ("b710", "b715", "b760", "b765")),
+}
+
+
+def _hoofdstuk(icd10: str) -> str:
+    """The ICD-10 chapter (01-21) of a diagnosis code; DSM-IV codes are chapter V (05)."""
+    if icd10[0].isdigit():
+        return "05"
+    nummer = 0
+    for vanaf, hoofdstuk in _HOOFDSTUKKEN[icd10[0]]:
+        if icd10 >= vanaf:
+            nummer = hoofdstuk
+    return f"{nummer:02d}"
 
 
 @dataclass(frozen=True)
@@ -573,10 +613,11 @@ class _World:
     code: Mapping[str, str]  # named single codes, all checked
 
 
-# COD366 burgerlijke staat weights by stage of life.
-_STAAT_OUD = {"2": 30, "4": 45, "3": 9, "1": 7, "5": 3, "6": 1, "7": 2, "9": 3}
-_STAAT_VOLWASSEN = {"2": 40, "1": 33, "3": 12, "5": 8, "4": 3, "6": 1, "9": 3}
-_STAAT_GGZ = {"1": 55, "3": 18, "2": 14, "5": 5, "9": 6, "6": 2}
+# COD366 burgerlijke staat weights by stage of life. The messages refuse 3 and 6 (divorced,
+# CS035): a divorced client is 9, unmarried but possibly married before (3 + 6 + old 9).
+_STAAT_OUD = {"2": 30, "4": 45, "1": 7, "5": 3, "7": 2, "9": 13}
+_STAAT_VOLWASSEN = {"2": 40, "1": 33, "5": 8, "4": 3, "9": 16}
+_STAAT_GGZ = {"1": 55, "2": 14, "5": 5, "9": 26}
 _STAAT_VG = {"1": 92, "2": 3, "9": 5}
 
 # Named codes; each is checked against its codelist when the world is built.
@@ -593,6 +634,11 @@ _NAMED: Mapping[str, tuple[str, str]] = {
     "nl": ("COD032", "NL"),
     "icd10": ("COD392", "014"),
     "dsm4": ("COD392", "019"),
+    "icf": ("COD392", "021"),
+    "iq": ("COD392", "022"),
+    "visueel": ("COD392", "023"),
+    "auditief": ("COD392", "024"),
+    "wzd_art21": ("COD127", "1"),
     "tolk": ("COD747", "1"),
     "doventolk": ("COD747", "2"),
     "alleen": ("COD478", "1"),
@@ -641,6 +687,7 @@ def _world() -> _World:
     for cod, code in _NAMED.values():
         _check_codes(cod, [code])
     _check_codes("COD770", {axis for _code, axis in _DSM4})
+    _check_codes("COD770", [*_AANDOENING, *(s for _n, s, _b in _FUNCTIELIJSTEN.values() if s)])
     _check_codes("COD736", _ICD10)
     gemeenten = regio.gemeenten()
     places: list[tuple[_Place, float]] = []
@@ -710,7 +757,9 @@ def _world() -> _World:
         ),
         voorkeur_verblijf=_codes("COD999", {"4": 9, "9": 1}),
         soort_volwassen=_codes("COD169", {"1": 995, "4": 5}),
-        soort_jeugd=_codes("COD169", {"1": 90, "2": 5, "3": 5}),
+        # Since the Wlz (2015) the CIZ indicates children too: the BJZ kinds 2 and 3 are
+        # history, and the messages allow only 1 and 4 (CS113).
+        soort_jeugd=_codes("COD169", {"1": 995, "4": 5}),
         financiering=_codes("COD998", {"1": 99, "2": 1}),
         staat=_staat_tables(),
         code={name: code for name, (_cod, code) in _NAMED.items()},
@@ -1067,6 +1116,10 @@ def _build(seed: int, index: int, today: dt.date) -> SyntheticClient:
         }
         if eind is not None:
             wzd["einddatum"] = eind
+        elif wzd["wzdVerklaring"] == w.code["wzd_art21"]:
+            # An article-21 statement carries its whole period (CD070); for an open-ended
+            # indication the generator gives it a five-year term.
+            wzd["einddatum"] = ingang + _years(5) - _days(1)
         indicatie["wzd"] = wzd
     indicatie["client"] = _client(ctx, bsn)
     return SyntheticClient(
@@ -1080,9 +1133,8 @@ def _build(seed: int, index: int, today: dt.date) -> SyntheticClient:
 
 def _zorgzwaartepakketten(c: _Ctx, zzp: _Zzp) -> list[dict[str, Any]]:
     rng, w = c.rng, c.w
-    start = c.ingang if _chance(rng, 0.9) else c.ingang + _days(rng.randint(1, 10))
-    if c.eind is not None:
-        start = min(start, c.eind)
+    # The indication starts with its first zorgzwaartepakket (TR015).
+    start = c.ingang
     pakketten = [(zzp.code, start)]
     # Sometimes care needs grew during the indication: a heavier ZZP follows the first one.
     last_day = min(c.today, c.eind - _days(30)) if c.eind is not None else c.today
@@ -1147,22 +1199,34 @@ def _stoornissen(c: _Ctx, grondslagen: list[str]) -> list[dict[str, Any]]:
     key = c.sector.spec.key
     count = 2 if len(grondslagen) > 1 or _chance(rng, 0.3) else 1
     out: list[dict[str, Any]] = []
-    used: set[str] = set()
+    # A message may not hold two stoornissen alike in list, grondslag and ziektebeeld (TR101).
+    used: set[tuple[str, str, str]] = set()
+    aandoeningen = 0
     for i in range(count):
         grondslag = grondslagen[min(i, len(grondslagen) - 1)]
         s: dict[str, Any] = {"stoornisID": _uuid(rng), "grondslag": grondslag}
-        if grondslag == _PSY and _chance(rng, 0.3):
-            code, axis = rng.choice(_DSM4)
-            s["diagnoseCodelijst"] = w.code["dsm4"]
-            s["diagnoseSubCodelijst"] = axis
+        functie = _FUNCTIELIJSTEN.get((key, grondslag))
+        sub: str | None
+        if functie is not None and _chance(rng, 0.4):
+            naam, sub, beelden = functie
+            lijst, beeld = w.code[naam], rng.choice(beelden)
+        elif grondslag == _PSY and _chance(rng, 0.3):
+            code, sub = rng.choice(_DSM4)
+            lijst, beeld = w.code["dsm4"], _hoofdstuk(code)
         else:
             pool = _ICD10_ZG.get(key) if grondslag == _ZINTUIG else None
             code = rng.choice(pool or _ICD10[grondslag])
-            s["diagnoseCodelijst"] = w.code["icd10"]
-        if code in used:
+            lijst, beeld = w.code["icd10"], _hoofdstuk(code)
+            sub = _AANDOENING[min(aandoeningen, len(_AANDOENING) - 1)]
+        if (lijst, grondslag, beeld) in used:
             continue
-        used.add(code)
-        s["ziektebeeldStoornis"] = code
+        used.add((lijst, grondslag, beeld))
+        if lijst == w.code["icd10"]:
+            aandoeningen += 1
+        s["diagnoseCodelijst"] = lijst
+        if sub is not None:
+            s["diagnoseSubCodelijst"] = sub
+        s["ziektebeeldStoornis"] = beeld
         s["prognose"] = w.prognose.pick(rng)
         out.append(s)
     return out
@@ -1237,8 +1301,8 @@ def _client(c: _Ctx, bsn: str) -> dict[str, Any]:
         out["communicatieVorm"] = w.code["tolk"]
         out["taal"] = rng.choice(_TOLK_TALEN[p.origin])
     elif c.sector.spec.key == "ZG_AUD" and _chance(rng, 0.4):
+        # No taal: the messages name a language only for a tolk taal (CD007).
         out["communicatieVorm"] = w.code["doventolk"]
-        out["taal"] = "Nederlandse Gebarentaal"
     out["contactPersoon"] = _contactpersonen(c)
     out["contactGegevens"] = _client_gegevens(c)
     return out
@@ -1353,7 +1417,8 @@ def _relatives(c: _Ctx) -> list[_Contact]:
 
 def _contactpersonen(c: _Ctx) -> list[dict[str, Any]]:
     rng, w, today = c.rng, c.w, c.today
-    if _chance(rng, 0.07):
+    # A client living with a partner always has that partner as a relation (TR004).
+    if _chance(rng, 0.07) and not (c.partner is not None and c.staat in ("2", "5")):
         return []
     result: list[dict[str, Any]] = []
     for nr, contact in enumerate(_relatives(c)[:3], start=1):
@@ -1377,7 +1442,8 @@ def _contactpersonen(c: _Ctx) -> list[dict[str, Any]]:
             naamgebruik = _naamgebruik(rng, q, True)
         cp["naamGebruik"] = naamgebruik
         cp["geslacht"] = q.geslacht
-        if contact.family and _chance(rng, 0.5):
+        # A partner's birth date is required (CD017); other relatives' only sometimes known.
+        if contact.family and (_chance(rng, 0.5) or contact.soort == w.code["partner"]):
             cp["geboorteDatum"] = q.geboren
         lo = max(c.client.geboren, c.afgifte - _years(3))
         if contact.ended and lo < today - _days(2):

@@ -30,19 +30,25 @@ SCOPE_BR_CREATE = "registers/wlzbemiddelingsregister/bemiddelingen/bemiddeling:c
 SCOPE_LR_READ = "registers/leveringsregister/leveringen/levering:read"
 SCOPE_LR_CREATE = "registers/leveringsregister/leveringen/levering:create"
 """Our own, provisional name: the standard defines no write API for the Leveringsregister."""
+SCOPE_BERICHTEN_IWLZ = "iwlz/berichten/iwlz:create"
+"""Our own, provisional name: handing in estafette messages at ``POST /berichten/iwlz``."""
 
 # Participant type -> (identifier type, instantie_type claim, default scopes).
 TYPES: Mapping[str, tuple[frozenset[str], str, tuple[str, ...]]] = {
-    "ciz": (frozenset({"KVK", "OIN"}), "Onderneming", (SCOPE_IR_CREATE, SCOPE_BR_READ)),
+    "ciz": (
+        frozenset({"KVK", "OIN"}),
+        "Onderneming",
+        (SCOPE_IR_CREATE, SCOPE_BR_READ, SCOPE_BERICHTEN_IWLZ),
+    ),
     "zorgkantoor": (
         frozenset({"UZOVI"}),
         "Zorgkantoor",
-        (SCOPE_IR_READ, SCOPE_BR_READ, SCOPE_BR_CREATE, SCOPE_LR_READ),
+        (SCOPE_IR_READ, SCOPE_BR_READ, SCOPE_BR_CREATE, SCOPE_LR_READ, SCOPE_BERICHTEN_IWLZ),
     ),
     "zorgaanbieder": (
         frozenset({"AGB"}),
         "Zorgaanbieder",
-        (SCOPE_IR_READ, SCOPE_BR_READ, SCOPE_LR_READ, SCOPE_LR_CREATE),
+        (SCOPE_IR_READ, SCOPE_BR_READ, SCOPE_LR_READ, SCOPE_LR_CREATE, SCOPE_BERICHTEN_IWLZ),
     ),
     "cak": (frozenset({"KVK", "OIN"}), "Onderneming", ()),
     "gemeente": (frozenset({"GEMEENTECODE", "OIN"}), "Gemeente", ()),

@@ -2,12 +2,14 @@
 
 Each responsible zorgkantoor (UZOVI) is a tenant; every operation takes it explicitly and
 never touches another tenant's rows. Writes take one transaction each: the rows plus their
-domain events (register ``bemiddelingsregister``, tenant = UZOVI). Reads load one table per
-query for any number of parents (no N+1).
+domain events (register ``bemiddelingsregister``, tenant = UZOVI); inside
+:meth:`Bemiddelingsregister.transactie` they join the caller's transaction instead. Reads load
+one table per query for any number of parents (no N+1).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections import defaultdict
@@ -34,6 +36,7 @@ from iwlz.registers.common import Uitkomst as Uitkomst  # re-exported: part of t
 from iwlz.registers.common import fout as _fout
 from iwlz.registers.common import new_id as _new
 from iwlz.registers.common import pk as _pk
+from iwlz.registers.indicatie.service import gedeelde_transactie, schrijf_transactie
 
 REGISTER = "bemiddelingsregister"
 
@@ -178,6 +181,18 @@ class Bemiddelingsregister:
         self.event_hooks: list[EventHook] = list(event_hooks)
         self.max_results = max_results
 
+    def transactie(
+        self, conn: Connection | None = None
+    ) -> contextlib.AbstractContextManager[Connection]:
+        """A block whose writes (rows, events and what the event hooks write) share one
+        transaction: ``conn``'s, or a new one committed at the end. A failed write inside
+        leaves its partial rows: the caller rolls back (raises) on any failed outcome
+        (:func:`iwlz.registers.indicatie.service.gedeelde_transactie`)."""
+        return gedeelde_transactie(self, self.engine, conn)
+
+    def _begin(self) -> contextlib.AbstractContextManager[Connection]:
+        return schrijf_transactie(self, self.engine)
+
     # -- events ---------------------------------------------------------------------------
 
     def _event(
@@ -280,7 +295,7 @@ class Bemiddelingsregister:
         now = self.clock.now()
         bid = _new(data.get("bemiddelingID"))
         client_data: Mapping[str, Any] = data["client"]
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             if conn.execute(
                 sa.select(m.bemiddeling.c.bemiddelingID).where(m.bemiddeling.c.bemiddelingID == bid)
             ).first():
@@ -485,7 +500,7 @@ class Bemiddelingsregister:
         if fouten:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
             if root is None:
                 return _fout(
@@ -565,7 +580,7 @@ class Bemiddelingsregister:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
         t = m.bemiddelingspecificatie
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = self._bspec(conn, zorgkantoor, bemiddelingspecificatie_id, versie)
             if isinstance(current, Veldfout):
                 return Uitkomst(None, None, [current])
@@ -604,7 +619,7 @@ class Bemiddelingsregister:
         """Delete a bemiddelingspecificatie (and its overdrachtspecificatie)."""
         now = self.clock.now()
         t = m.bemiddelingspecificatie
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = self._bspec(conn, zorgkantoor, bemiddelingspecificatie_id, versie)
             if isinstance(current, Veldfout):
                 return Uitkomst(None, None, [current])
@@ -638,7 +653,7 @@ class Bemiddelingsregister:
         if fouten:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
             if root is None:
                 return _fout(
@@ -748,7 +763,7 @@ class Bemiddelingsregister:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
         t, st = m.overdracht, m.overdrachtspecificatie
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = _lock(conn, t, zorgkantoor, overdracht_id, versie, "Overdracht")
             bemiddeling_id = current["bemiddelingID"]
             root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
@@ -797,7 +812,7 @@ class Bemiddelingsregister:
     ) -> Uitkomst:
         """Delete an overdracht with its overdrachtspecificaties."""
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = _lock(conn, m.overdracht, zorgkantoor, overdracht_id, versie, "Overdracht")
             root = self._bemiddeling(conn, zorgkantoor, current["bemiddelingID"])
             assert root is not None
@@ -836,7 +851,7 @@ class Bemiddelingsregister:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
         t = m.regiehouder
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             root = self._bemiddeling(conn, zorgkantoor, bemiddeling_id)
             if root is None:
                 return _fout(
@@ -894,7 +909,7 @@ class Bemiddelingsregister:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
         t = m.regiehouder
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = _lock(conn, t, zorgkantoor, regiehouder_id, versie, "Regiehouder")
             values = _cols(
                 t,
@@ -934,7 +949,7 @@ class Bemiddelingsregister:
         """Delete a regiehouder."""
         now = self.clock.now()
         t = m.regiehouder
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = _lock(conn, t, zorgkantoor, regiehouder_id, versie, "Regiehouder")
             conn.execute(t.delete().where(t.c.regiehouderID == regiehouder_id))
             bspecs = self._bspecs(conn, current["bemiddelingID"])
@@ -978,7 +993,7 @@ class Bemiddelingsregister:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
         t = m.bemiddeling
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = _lock(conn, t, zorgkantoor, bemiddeling_id, versie, "Bemiddeling")
             bsn = conn.execute(
                 sa.select(m.client.c.bsn).where(m.client.c.clientID == current["clientID"])
@@ -1031,7 +1046,7 @@ class Bemiddelingsregister:
         bemiddelingspecificatie gets its own delete event (the notification rules need them),
         then the bemiddeling."""
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             root = _lock(conn, m.bemiddeling, zorgkantoor, bemiddeling_id, versie, "Bemiddeling")
             o = m.overdracht
             for ov in _rows(conn, o, o.c.bemiddelingID == bemiddeling_id):

@@ -1,16 +1,20 @@
 """Indicatieregister service: register, change and delete WlzIndicaties; load them as trees.
 
-Writes take one transaction each: the aggregate's rows plus a domain event. Reads load the
-requested parts of any number of indications with one query per table.
+Writes take one transaction each: the aggregate's rows plus a domain event. Inside
+:meth:`Indicatieregister.transactie` they join the caller's transaction instead (several writes,
+possibly of several registers, committed or rolled back together). Reads load the requested
+parts of any number of indications with one query per table.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +50,48 @@ class Uitkomst:
         return not self.fouten
 
 
+_GEDEELD: ContextVar[dict[int, Connection]] = ContextVar("iwlz_gedeelde_transactie")
+"""Per service object (by ``id``), the connection of the caller's transaction its writes
+join; per thread / task, so concurrent requests never share one."""
+
+
+@contextlib.contextmanager
+def gedeelde_transactie(
+    eigenaar: object, engine: Engine, conn: Connection | None
+) -> Iterator[Connection]:
+    """Make ``eigenaar``'s writes join ``conn``'s transaction (a new one on ``engine`` when
+    None, committed when the block ends without an exception) until the block ends. Nothing
+    commits in between: the caller's transaction decides. A write that fails inside leaves
+    its partial rows in that transaction, so the caller must roll back (raise) on any failed
+    :class:`Uitkomst`."""
+    if conn is None:
+        with engine.begin() as eigen, gedeelde_transactie(eigenaar, engine, eigen) as c:
+            yield c
+        return
+    token = _GEDEELD.set({**_GEDEELD.get({}), id(eigenaar): conn})
+    try:
+        yield conn
+    finally:
+        _GEDEELD.reset(token)
+
+
+def actieve_transactie(eigenaar: object) -> Connection | None:
+    """The connection ``eigenaar``'s writes currently join (:func:`gedeelde_transactie`)."""
+    return _GEDEELD.get({}).get(id(eigenaar))
+
+
+@contextlib.contextmanager
+def schrijf_transactie(eigenaar: object, engine: Engine) -> Iterator[Connection]:
+    """A write's connection: the joined transaction of :func:`gedeelde_transactie` when one
+    is active for ``eigenaar``, else a transaction of its own."""
+    gedeeld = _GEDEELD.get({}).get(id(eigenaar))
+    if gedeeld is not None:
+        yield gedeeld
+        return
+    with engine.begin() as conn:
+        yield conn
+
+
 class Indicatieregister:
     """The CIZ's register: storage operations behind both GraphQL APIs."""
 
@@ -67,6 +113,17 @@ class Indicatieregister:
 
     # -- writes ---------------------------------------------------------------------------
 
+    def transactie(
+        self, conn: Connection | None = None
+    ) -> contextlib.AbstractContextManager[Connection]:
+        """A block whose writes (rows, events and what the event hooks write) share one
+        transaction: ``conn``'s, or a new one committed at the end (see
+        :func:`gedeelde_transactie`)."""
+        return gedeelde_transactie(self, self.engine, conn)
+
+    def _begin(self) -> contextlib.AbstractContextManager[Connection]:
+        return schrijf_transactie(self, self.engine)
+
     def registreer(self, data: Mapping[str, Any]) -> Uitkomst:
         """Register a new WlzIndicatie (with all parts) in one transaction."""
         result = self.registreer_batch([data])
@@ -87,7 +144,7 @@ class Indicatieregister:
         outcomes: list[Uitkomst] = []
         rows: dict[sa.Table, list[dict[str, Any]]] = defaultdict(list)
         events: list[dict[str, Any]] = []
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             for data in items:
                 fouten = validate_indicatie(data, today=today)
                 zk: str | None = None
@@ -161,7 +218,7 @@ class Indicatieregister:
         fouten = validate_indicatie(data, today=today)
         if fouten:
             return Uitkomst(None, None, fouten)
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = _current(conn, wlzindicatie_id, versie)
             if isinstance(current, Veldfout):
                 return Uitkomst(None, None, [current])
@@ -218,7 +275,7 @@ class Indicatieregister:
     ) -> Uitkomst:
         """Set, change or remove (``None``) the vervaldatum of an indication."""
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = _current(conn, wlzindicatie_id, versie)
             if isinstance(current, Veldfout):
                 return Uitkomst(None, None, [current])
@@ -285,7 +342,7 @@ class Indicatieregister:
     def verwijder(self, wlzindicatie_id: uuid.UUID, versie: int | None = None) -> Uitkomst:
         """Delete an indication and all its parts."""
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = _current(conn, wlzindicatie_id, versie)
             if isinstance(current, Veldfout):
                 return Uitkomst(None, None, [current])

@@ -2,7 +2,8 @@
 
 Each zorgaanbieder (AGB code) is a tenant; every operation takes it explicitly and never
 touches another tenant's rows. Writes take one transaction each: the rows plus their domain
-events (register ``leveringsregister``, tenant = AGB), with ``event_hooks`` run inside it.
+events (register ``leveringsregister``, tenant = AGB), with ``event_hooks`` run inside it;
+inside :meth:`Leveringsregister.transactie` they join the caller's transaction instead.
 Every event payload carries the record's fields plus ``leveringID``,
 ``bemiddelingspecificatieID``, ``clientID``, ``verantwoordelijkZorgkantoor`` and
 ``uitvoerendZorgkantoor`` of its Levering, so the notification layer can build either
@@ -15,6 +16,7 @@ table per query for any number of parents (no N+1).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections import defaultdict
@@ -34,6 +36,7 @@ from iwlz.registers.common import fout as _fout
 from iwlz.registers.common import labelled, stored_ids
 from iwlz.registers.common import new_id as _new
 from iwlz.registers.common import pk as _pk
+from iwlz.registers.indicatie.service import gedeelde_transactie, schrijf_transactie
 from iwlz.registers.levering import models as m
 from iwlz.registers.levering.validation import Veldfout, validate, validate_levering
 
@@ -178,6 +181,18 @@ class Leveringsregister:
         # Run inside every write's transaction (the notification rules fill the outbox).
         self.event_hooks: list[EventHook] = list(event_hooks)
         self.max_results = max_results
+
+    def transactie(
+        self, conn: Connection | None = None
+    ) -> contextlib.AbstractContextManager[Connection]:
+        """A block whose writes (rows, events and what the event hooks write) share one
+        transaction: ``conn``'s, or a new one committed at the end. A failed write inside
+        leaves its partial rows: the caller rolls back (raises) on any failed outcome
+        (:func:`iwlz.registers.indicatie.service.gedeelde_transactie`)."""
+        return gedeelde_transactie(self, self.engine, conn)
+
+    def _begin(self) -> contextlib.AbstractContextManager[Connection]:
+        return schrijf_transactie(self, self.engine)
 
     # -- building rows --------------------------------------------------------------------
 
@@ -357,7 +372,7 @@ class Leveringsregister:
         lid = _new(data.get("leveringID"))
         bspec = data["bemiddelingspecificatieID"]
         lc = m.levering.c
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             if conn.execute(sa.select(lc.leveringID).where(lc.leveringID == lid)).first():
                 return _fout("levering.leveringID", "BESTAAT", f"Levering {lid} already exists.")
             if conn.execute(
@@ -410,7 +425,7 @@ class Leveringsregister:
         if fouten:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             root = self._get(conn, aanbieder, "Levering", levering_id, lock=True)
             if root is None:
                 return _fout("leveringID", "NIET_GEVONDEN", f"Levering {levering_id} not found.")
@@ -463,7 +478,7 @@ class Leveringsregister:
         if fouten:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             periode = self._get(conn, aanbieder, "Leveringperiode", leveringperiode_id, lock=True)
             if periode is None:
                 return _fout(
@@ -548,7 +563,7 @@ class Leveringsregister:
         if fouten:
             return Uitkomst(None, None, fouten)
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = self._locked(conn, aanbieder, entity, id_, versie)
             root = self._levering_van(conn, aanbieder, entity, current)
             new_version = int(current["versie"]) + 1
@@ -610,7 +625,7 @@ class Leveringsregister:
         self, aanbieder: str, entity: str, id_: uuid.UUID, versie: int | None
     ) -> Uitkomst:
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             current = self._locked(conn, aanbieder, entity, id_, versie)
             root = self._levering_van(conn, aanbieder, entity, current)
             self._verwijder_rijen(conn, aanbieder, entity, [current], root, now)
@@ -691,7 +706,7 @@ class Leveringsregister:
         """Delete a levering with everything below it (one delete event per row, children
         first, then the levering's), and its client when no other levering refers to it."""
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             root = self._locked(conn, aanbieder, "Levering", levering_id, versie)
             self._verwijder_rijen(conn, aanbieder, "Levering", [root], root, now)
             lc, cc = m.levering.c, m.client.c
