@@ -50,6 +50,7 @@ bench: dev
 	$(BIN)/python bench/bemiddeling.py --db sqlite --bemiddelingen 300000 --reuse
 	$(BIN)/python bench/keten.py
 	$(BIN)/python bench/signalen.py --db sqlite
+	$(BIN)/python bench/berichten.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

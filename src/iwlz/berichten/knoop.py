@@ -25,6 +25,11 @@ def lokale_naam(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+_GEEN_KINDEREN: dict[str, list[Knoop]] = {}
+_GEEN_VOLGORDE: list[Knoop] = []
+"""Shared by every leaf; never mutated (indexing assigns new containers)."""
+
+
 class Knoop:
     """One element: its local name, text (leaves), children by local name, and parent.
 
@@ -74,7 +79,12 @@ class Knoop:
             kind.element = child
             kind.ouder = self
             naam = kind.naam = tag.rpartition("}")[2]
-            kind._kinderen = kind._volgorde = kind._pad = None
+            kind._pad = None
+            if len(child):
+                kind._kinderen = kind._volgorde = None
+            else:  # a leaf (most elements): nothing to index, ever
+                kind._kinderen = _GEEN_KINDEREN
+                kind._volgorde = _GEEN_VOLGORDE
             kind._waarde = False
             kind._wereld = wereld
             wereld[child] = kind
@@ -242,6 +252,18 @@ class Bericht:
             else:
                 lijst.append(knoop)
             stack.extend(reversed(knoop.volgorde))
+        self._geindexeerd = True
+
+    def sluit(self) -> None:
+        """Break the view's reference cycles (parent ↔ child, element index) once the rules
+        have run, so the message is freed at once instead of by the cyclic garbage collector:
+        at thousands of messages a second those collections cost a third of the time.
+        Reading values (``tekst``, ``knopen``) keeps working; walking up (``ouder``,
+        ``voorouder``) and paths not computed yet do not."""
+        for knoop in self._wereld.values():
+            knoop.ouder = None
+        self._wereld.clear()
+        self._index.clear()
         self._geindexeerd = True
 
     def knoop_van(self, element: etree._Element) -> Knoop:

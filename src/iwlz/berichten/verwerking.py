@@ -176,6 +176,7 @@ def verwerk(
                     b.type, b, retour, bevindingen=bevindingen, structuur_door=door, afgekeurd=True
                 )
     per_klasse, header_codes = retourcodes(bevindingen)
+    b.sluit()  # the rules are done: free the view without the cyclic collector
     retour = maak_retour_bytes(
         b.root,
         identificatie=ident,
