@@ -31,9 +31,9 @@ from iwlz.demo.backoffice import (
     start_in_background,
 )
 from iwlz.demo.cli import backoffice_app
-from iwlz.demo.network_client import NetworkClient
 from iwlz.demo.queries import QBR_0001, REGISTREER_INDICATIE
 from iwlz.nid.demo import CIZ, demo_aanbieder_agbs
+from iwlz.nid.netwerk import NetworkClient
 from iwlz.nid.participants import SCOPE_BR_CREATE, SCOPE_BR_READ, SCOPE_IR_CREATE
 
 from ..e2e.harness import Proc, free_port, network_env, prepare, start_server
@@ -51,7 +51,7 @@ class Live:
     server: Proc
 
     def client(self, participant: str) -> NetworkClient:
-        return NetworkClient(participant, base_url=self.base_url, keys_dir=self.keys_dir)
+        return NetworkClient.demo(participant, base_url=self.base_url, keys_dir=self.keys_dir)
 
 
 @pytest.fixture(scope="module")

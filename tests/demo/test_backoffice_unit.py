@@ -16,8 +16,8 @@ from iwlz.demo.backoffice import (
     leveringsvorm_voor,
     stable_uuid,
 )
-from iwlz.demo.network_client import PolicyDenied
 from iwlz.nid.demo import demo_aanbieder_agbs
+from iwlz.nid.netwerk import PolicyDenied
 
 AGBS = demo_aanbieder_agbs()
 

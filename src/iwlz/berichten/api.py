@@ -20,7 +20,6 @@ Every decision and every message received is written to the audit log (BSNs hash
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -231,10 +230,3 @@ def _claims(claims: Mapping[str, Any]) -> dict[str, Any]:
 
 def _fout(status: int, code: str, melding: str, **extensions: Any) -> Response:
     return json_response(error_body(melding, code, **extensions), status, _JSON)
-
-
-def vandaag(now: dt.datetime) -> dt.date:
-    """The Dutch calendar date (Dagtekening of the retour)."""
-    from zoneinfo import ZoneInfo
-
-    return now.astimezone(ZoneInfo("Europe/Amsterdam")).date()

@@ -9,22 +9,34 @@ names the element and the retour code to answer it with.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from iwlz.core.clock import Clock
+from iwlz.registers.indicatie.service import actieve_transactie
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
     from iwlz.registers.bemiddeling.service import Bemiddelingsregister
     from iwlz.registers.indicatie.service import Indicatieregister
     from iwlz.registers.levering.service import Leveringsregister
 
-__all__ = ["IMPORTEURS", "ImportFout", "Importeur", "Registers", "Verslag"]
+__all__ = [
+    "IMPORTEURS",
+    "ImportFout",
+    "Importeur",
+    "Registers",
+    "Verslag",
+    "datum",
+    "tekst",
+    "transactie",
+]
 
 
 @dataclass
@@ -69,3 +81,37 @@ Importeur = Callable[[etree._Element, Registers], Verslag]
 
 IMPORTEURS: dict[str, Importeur] = {}
 """Importers by heen message code; bridge modules register theirs on import."""
+
+
+@contextlib.contextmanager
+def transactie(registers: Registers, conn: Connection | None = None) -> Iterator[Connection]:
+    """One transaction for the writes of the IR, BR and LR in the block: ``conn``'s, the one a
+    caller's ``transactie`` already opened (so a caller can put its own writes, e.g. the
+    message history, in the importer's transaction), or a new one on the registers' engine
+    committed when the block ends without an exception. Raise (e.g. :class:`ImportFout`) to
+    roll back everything the block wrote, events and outbox rows included."""
+    with contextlib.ExitStack() as stack:
+        if conn is None:
+            conn = actieve_transactie(registers.br)
+        if conn is None:
+            conn = stack.enter_context(registers.engine.begin())
+        stack.enter_context(registers.ir.transactie(conn))
+        stack.enter_context(registers.br.transactie(conn))
+        stack.enter_context(registers.lr.transactie(conn))
+        yield conn
+
+
+def tekst(element: etree._Element | None, pad: str) -> str | None:
+    """The stripped text at ``pad`` (an lxml path) under ``element``; None when absent or
+    blank."""
+    if element is None:
+        return None
+    found = element.find(pad)
+    if found is None or found.text is None:
+        return None
+    return found.text.strip() or None
+
+
+def datum(value: str | None) -> dt.date | None:
+    """An ``LDT_Datum`` the structure check accepted; None for None."""
+    return dt.date.fromisoformat(value) if value else None

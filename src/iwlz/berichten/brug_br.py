@@ -81,10 +81,9 @@ Fields without a counterpart, and what is done with them:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -93,7 +92,9 @@ from graphql import graphql_sync
 from lxml import etree
 from sqlalchemy.engine import Connection
 
-from iwlz.berichten.brug import IMPORTEURS, ImportFout, Registers, Verslag
+from iwlz.berichten.brug import IMPORTEURS, ImportFout, Registers, Verslag, transactie
+from iwlz.berichten.brug import datum as _datum
+from iwlz.berichten.brug import tekst as _tekst
 from iwlz.berichten.catalogus import BASISSCHEMA_NS, bericht
 from iwlz.berichten.io31 import (
     AW33_BSPEC_FIELDS,
@@ -108,7 +109,6 @@ from iwlz.berichten.io31 import (
 from iwlz.berichten.regels.historie import Toewijzing
 from iwlz.registers.bemiddeling import models as bm
 from iwlz.registers.indicatie import models as im
-from iwlz.registers.indicatie.service import actieve_transactie
 
 if TYPE_CHECKING:
     from iwlz.registers.bemiddeling.service import Bemiddelingsregister
@@ -170,24 +170,6 @@ _BSPEC_VELDEN = (
 # -- transaction ------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def transactie(registers: Registers, conn: Connection | None = None) -> Iterator[Connection]:
-    """One transaction for the writes of the IR, BR and LR in the block: ``conn``'s, the one a
-    caller's ``transactie`` already opened (so a caller can put its own writes, e.g. the
-    message history, in the importer's transaction), or a new one on the registers' engine
-    committed when the block ends without an exception. Raise (e.g. :class:`ImportFout`) to
-    roll back everything the block wrote, events and outbox rows included."""
-    with contextlib.ExitStack() as stack:
-        if conn is None:
-            conn = actieve_transactie(registers.br)
-        if conn is None:
-            conn = stack.enter_context(registers.engine.begin())
-        stack.enter_context(registers.ir.transactie(conn))
-        stack.enter_context(registers.br.transactie(conn))
-        stack.enter_context(registers.lr.transactie(conn))
-        yield conn
-
-
 # -- reading the messages ----------------------------------------------------------------------
 
 
@@ -196,19 +178,6 @@ def _ns(root: etree._Element, code: str) -> str:
     if etree.QName(root).namespace != t.namespace:
         raise ImportFout(None, REGISTER_WEIGERT, f"not a {code} message")
     return f"{{{t.namespace}}}"
-
-
-def _tekst(element: etree._Element | None, pad: str) -> str | None:
-    if element is None:
-        return None
-    found = element.find(pad)
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
-
-
-def _datum(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def _header(root: etree._Element, n: str) -> tuple[str, str]:

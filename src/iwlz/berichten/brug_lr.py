@@ -102,11 +102,10 @@ imported twice is ``9056``, TR056). AW35/AW39 are strict: a known key with statu
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,9 +113,10 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.engine import Connection
 
-from iwlz.berichten import brug_br
 from iwlz.berichten import sleutels as sl
-from iwlz.berichten.brug import IMPORTEURS, ImportFout, Registers, Verslag
+from iwlz.berichten.brug import IMPORTEURS, ImportFout, Registers, Verslag, transactie
+from iwlz.berichten.brug import datum as _datum
+from iwlz.berichten.brug import tekst as _tekst
 from iwlz.berichten.catalogus import BASISSCHEMA_NS, bericht
 from iwlz.registers.bemiddeling import models as bm
 from iwlz.registers.common import Uitkomst, labelled
@@ -165,15 +165,6 @@ _TOESLAG = re.compile(r"(?:E(\d))?(?:B(\d))?(?:O(\d))?")
 _M = f"{{{BASISSCHEMA_NS}}}"
 
 
-@contextlib.contextmanager
-def transactie(registers: Registers, conn: Connection | None = None) -> Iterator[Connection]:
-    """One transaction for the writes of the IR, the BR and the LR in the block (``conn``'s,
-    or a new one committed when the block ends without an exception); the key map is written
-    on the yielded connection. Raise to roll back everything, events and outbox included."""
-    with brug_br.transactie(registers, conn) as c, registers.lr.transactie(c):
-        yield c
-
-
 def toeslagreden(situatie: Mapping[str, str | None]) -> str | None:
     """``Verzoek.toeslagreden`` for a ``BijzondereSituatie`` (element name → value)."""
     waarde = "".join(
@@ -200,19 +191,6 @@ def bijzondere_situatie(reden: str | None) -> dict[str, str] | None:
 def _kolommen(*kolommen: sa.Column[Any]) -> sa.Select[Any]:
     """SELECT ``kolommen`` labelled with their standard field names (the columns' keys)."""
     return sa.select(*[k.label(k.key) for k in kolommen])
-
-
-def _tekst(element: etree._Element | None, pad: str) -> str | None:
-    if element is None:
-        return None
-    found = element.find(pad)
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
-
-
-def _datum(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 @dataclass

@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 
 from iwlz.berichten import brug_br, brug_lr  # noqa: F401  (they register their importers)
-from iwlz.berichten.brug import IMPORTEURS, ImportFout, Registers
-from iwlz.berichten.brug_lr import transactie
+from iwlz.berichten.brug import IMPORTEURS, ImportFout, Registers, transactie
 from iwlz.berichten.knoop import Bericht
 from iwlz.berichten.regels.basis import Referentie, retourcode_van
 from iwlz.berichten.regels.historie import DbHistorie, Historie

@@ -29,10 +29,10 @@ from typing import Any
 from lxml import etree
 
 from iwlz.berichten.catalogus import BERICHTEN, Berichttype
-from iwlz.berichten.knoop import Bericht, Knoop
+from iwlz.berichten.knoop import Bericht
 from iwlz.berichten.regels.basis import Bevinding, Referentie
 from iwlz.berichten.regels.historie import Historie
-from iwlz.berichten.regels.motor import controleer, retourcodes
+from iwlz.berichten.regels.motor import controleer, klasse_van, retourcodes
 from iwlz.berichten.retour import TECHNISCH_AFGEKEURD, maak_retour_bytes
 from iwlz.berichten.xml import DEFAULT_MAX_BYTES, BerichtFout, parse_bericht
 from iwlz.berichten.xsd import SchemaSet, XsdFout, element_path, message_code
@@ -196,17 +196,9 @@ def verwerk(
 
 def _import_bevinding(b: Bericht, exc: Any) -> Bevinding:
     """A register's refusal as a finding on the class it is about (the header when none)."""
-    from iwlz.berichten.catalogus import bericht as berichttype
-
-    klassen = frozenset(berichttype(b.type.tegenhanger).klassen)
-    knoop: Knoop | None = None
-    if exc.element is not None:
-        for candidate in b.wortel.afstammelingen(etree.QName(exc.element).localname):
-            if candidate.element is exc.element:
-                knoop = candidate
-                break
-    klasse = knoop
-    while klasse is not None and klasse.naam not in klassen:
-        klasse = klasse.ouder
-    pad = knoop.pad if knoop is not None else element_path(b.root)
-    return Bevinding("IMPORT", str(exc.retourcode), pad, str(exc.melding), klasse)
+    if exc.element is None:
+        return Bevinding("IMPORT", str(exc.retourcode), element_path(b.root), str(exc.melding))
+    knoop = b.knoop_van(exc.element)
+    return Bevinding(
+        "IMPORT", str(exc.retourcode), knoop.pad, str(exc.melding), klasse_van(b, knoop)
+    )

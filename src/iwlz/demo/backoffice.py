@@ -40,7 +40,6 @@ from typing import Any
 
 import httpx
 
-from iwlz.demo.network_client import NetworkClient, NetworkError, PolicyDenied
 from iwlz.demo.queries import (
     QBR_0001,
     QBR_0007,
@@ -53,6 +52,7 @@ from iwlz.demo.queries import (
 )
 from iwlz.nid.demo import CIZ, demo_aanbieder_agbs, demo_participants
 from iwlz.nid.keys import KeyError_
+from iwlz.nid.netwerk import NetworkClient, NetworkError, PolicyDenied
 from iwlz.nid.participants import (
     SCOPE_BR_CREATE,
     SCOPE_BR_READ,
@@ -859,7 +859,7 @@ class BackofficeNetwork:
         chosen = self.participants if self.participants is not None else default_participants()
         for participant in chosen:
             try:
-                client = NetworkClient(
+                client = NetworkClient.demo(
                     participant, base_url=self.base_url, keys_dir=self.keys_dir, http=self.http
                 )
             except (OSError, ValueError, KeyError_) as exc:
@@ -892,7 +892,9 @@ class BackofficeNetwork:
             self._idle.pop(participant.upper(), None)
 
     def driver(self, *, seed: int | None = None) -> CizDriver:
-        client = NetworkClient(CIZ, base_url=self.base_url, keys_dir=self.keys_dir, http=self.http)
+        client = NetworkClient.demo(
+            CIZ, base_url=self.base_url, keys_dir=self.keys_dir, http=self.http
+        )
         return CizDriver(client, seed=seed, say=self.say)
 
     def run_once(self) -> list[RoundResult]:

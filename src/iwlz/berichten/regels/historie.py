@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 import sqlalchemy as sa
 
 from iwlz.berichten import models as m
+from iwlz.berichten.knoop import Bericht, Knoop
+from iwlz.berichten.regels.hulp import datum as _datum
+from iwlz.berichten.regels.hulp import waarde as _tekst
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
-
-    from iwlz.berichten.knoop import Bericht, Knoop
 
 __all__ = [
     "CA317",
@@ -213,22 +214,6 @@ class Historie(Protocol):
 
 
 # -- reading a message ------------------------------------------------------------------
-
-
-def _tekst(record: Knoop, naam: str) -> str | None:
-    """A child's text: the records are flat, so a dictionary hit instead of a path walk."""
-    kinderen = record.kinderen.get(naam)
-    return (kinderen[0].waarde or None) if kinderen else None
-
-
-def _datum(record: Knoop, naam: str) -> dt.date | None:
-    value = _tekst(record, naam)
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _getal(record: Knoop, naam: str) -> int | None:

@@ -21,7 +21,7 @@ from iwlz.berichten.regels.basis import (
 from iwlz.berichten.regels.historie import Historie
 from iwlz.berichten.regels.toepassing import TOEPASSING
 
-__all__ = ["controleer", "regels_voor", "retourcodes"]
+__all__ = ["controleer", "klasse_van", "regels_voor", "retourcodes"]
 
 
 def regels_voor(code: str) -> list[Regel]:
@@ -42,6 +42,11 @@ def _klasse(knoop: Knoop, klassen: frozenset[str]) -> Knoop | None:
             return None
         node = node.ouder
     return None
+
+
+def klasse_van(b: Bericht, knoop: Knoop) -> Knoop | None:
+    """The berichtklasse of ``b`` that a finding on ``knoop`` is about (None: the header)."""
+    return _klasse(knoop, frozenset(bericht(b.type.tegenhanger).klassen))
 
 
 def controleer(

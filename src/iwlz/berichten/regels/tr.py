@@ -13,7 +13,10 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from iwlz.berichten.knoop import Bericht, Knoop
 from iwlz.berichten.regels.basis import Fout, RegelContext, regel
+from iwlz.berichten.regels.hulp import datum as _datum
+from iwlz.berichten.regels.hulp import kind as _kind
 from iwlz.berichten.regels.hulp import op_volgorde, weergave
+from iwlz.berichten.regels.hulp import waarde as _tekst
 
 __all__: list[str] = []
 
@@ -29,30 +32,6 @@ _TOEGEWEZEN = ("ToegewezenFunctie", "ToegewezenZorgzwaartepakket")
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def _kind(k: Knoop, naam: str) -> Knoop | None:
-    """``k``'s first child ``naam``, or None."""
-    kinderen = k.kinderen.get(naam)
-    return kinderen[0] if kinderen else None
-
-
-def _tekst(k: Knoop, naam: str) -> str | None:
-    """The text of ``k``'s first child ``naam`` (None: absent or blank): a dictionary hit, for
-    the rules that read many records."""
-    kinderen = k.kinderen.get(naam)
-    return (kinderen[0].waarde or None) if kinderen else None
-
-
-def _datum(k: Knoop, naam: str) -> dt.date | None:
-    """The date in ``k``'s child ``naam``; None when absent or not a date."""
-    waarde = _tekst(k, naam)
-    if waarde is None:
-        return None
-    try:
-        return dt.date.fromisoformat(waarde)
-    except ValueError:
-        return None
-
-
 def _iso(datum: dt.date | None) -> str:
     return "absent" if datum is None else datum.isoformat()
 

@@ -1,4 +1,5 @@
-"""A participant's HTTP client for the demo's back offices: nID tokens, GraphQL, the inbox.
+"""A participant's HTTP client: nID tokens, GraphQL, the inbox (the demo's back offices, the
+Wlz-signalen service).
 
 Everything goes over HTTP, exactly as a real participant's software would: a token per
 (scope, audience) from nID's token endpoint (``private_key_jwt`` with the participant's demo
@@ -16,8 +17,8 @@ from typing import Any
 import httpx
 
 from iwlz.nid.client import NidClient
-from iwlz.nid.demo import participant_key
-from iwlz.nid.participants import SCOPE_INBOX_READ
+from iwlz.nid.keys import SigningKey
+from iwlz.nid.participants import SCOPE_INBOX_READ, parse_client_id
 from iwlz.nid.setup import TOKEN_PATH
 
 __all__ = ["GraphQLFailure", "NetworkClient", "NetworkError", "PolicyDenied"]
@@ -53,24 +54,35 @@ class NetworkClient:
 
     def __init__(
         self,
+        client_id: str,
+        key: SigningKey,
+        *,
+        base_url: str,
+        http: httpx.Client | None = None,
+        timeout: float = 15.0,
+    ) -> None:
+        self.id_type, self.id_value = parse_client_id(client_id)
+        self.participant = f"{self.id_type}:{self.id_value}"
+        self.base_url = base_url.rstrip("/")
+        self.http = http or httpx.Client(timeout=timeout)
+        self.client_id = client_id
+        self.nid = NidClient(client_id, key, self.base_url + TOKEN_PATH, http=self.http)
+
+    @classmethod
+    def demo(
+        cls,
         participant: str,
         *,
         base_url: str,
         keys_dir: Path,
         http: httpx.Client | None = None,
         timeout: float = 15.0,
-    ) -> None:
-        id_type, _, value = participant.partition(":")
-        if not value:
-            raise ValueError(f"participant must look like UZOVI:5501, got {participant!r}")
-        self.id_type = id_type.upper()
-        self.id_value = value
-        self.participant = f"{self.id_type}:{self.id_value}"
-        self.base_url = base_url.rstrip("/")
-        self.http = http or httpx.Client(timeout=timeout)
-        client_id, key = participant_key(keys_dir, self.participant)
-        self.client_id = client_id
-        self.nid = NidClient(client_id, key, self.base_url + TOKEN_PATH, http=self.http)
+    ) -> NetworkClient:
+        """A demo participant (``UZOVI:5501``) with its generated key under ``keys_dir``."""
+        from iwlz.nid.demo import participant_key
+
+        client_id, key = participant_key(keys_dir, participant)
+        return cls(client_id, key, base_url=base_url, http=http, timeout=timeout)
 
     # -- tokens -----------------------------------------------------------------------------
 
